@@ -43,6 +43,22 @@ public final class Dot {
         return sum;
     }
 
+    /** {@code y[i] += a·x[i]} for i in [0, n), f32 at byte offsets {@code xOff}, {@code yOff}. */
+    public static void axpy(float a, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+        int i = 0;
+        int upper = F512.loopBound(n);
+        FloatVector va = FloatVector.broadcast(F512, a);
+        for (; i < upper; i += F512.length()) {
+            FloatVector vx = FloatVector.fromMemorySegment(F512, x, xOff + 4L * i, LE);
+            FloatVector vy = FloatVector.fromMemorySegment(F512, y, yOff + 4L * i, LE);
+            vx.fma(va, vy).intoMemorySegment(y, yOff + 4L * i, LE);
+        }
+        for (; i < n; i++) {
+            long yo = yOff + 4L * i;
+            y.set(ValueLayout.JAVA_FLOAT_UNALIGNED, yo, y.get(ValueLayout.JAVA_FLOAT_UNALIGNED, yo) + a * x.get(ValueLayout.JAVA_FLOAT_UNALIGNED, xOff + 4L * i));
+        }
+    }
+
     /** F16 weights: activations rounded to f16 first, as ggml converts them to its vec_dot type. */
     public static float f16(MemorySegment w, long wOff, MemorySegment x, long xOff, int k) {
         float sum = 0f;
