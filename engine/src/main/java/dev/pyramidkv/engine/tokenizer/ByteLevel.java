@@ -41,7 +41,17 @@ final class ByteLevel {
      * the alphabet is written {@code [UNK_BYTE_0x<its utf-8 hex><token text>]} as llama.cpp does.
      */
     static byte[] decode(String tokenText) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(tokenText.length());
+        byte[] bytes = new byte[tokenText.length()];
+        for (int i = 0; i < tokenText.length(); i++) {
+            char c = tokenText.charAt(i);
+            if (c >= CHAR_TO_BYTE.length || CHAR_TO_BYTE[c] < 0) return decodeWithUnknown(tokenText);
+            bytes[i] = (byte) CHAR_TO_BYTE[c];
+        }
+        return bytes;
+    }
+
+    private static byte[] decodeWithUnknown(String tokenText) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(tokenText.length() * 2);
         tokenText.codePoints().forEach(cp -> {
             int b = cp < CHAR_TO_BYTE.length ? CHAR_TO_BYTE[cp] : -1;
             if (b >= 0) {

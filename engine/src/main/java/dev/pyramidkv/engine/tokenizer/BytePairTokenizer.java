@@ -15,14 +15,14 @@ import java.util.Map;
  * ({@code tokenizer.ggml.merges} line number) is merged, leftmost first, until no pair has a rank.
  *
  * <p>Symbols are ints: a token id, or for a merge part that is not a token an extra id past the vocabulary.
- * Merge ranks are looked up by the packed pair of symbol ids.
+ * Merge ranks are looked up by the pair of symbol ids.
  */
 public final class BytePairTokenizer extends Tokenizer {
     static final String MERGES = "tokenizer.ggml.merges";
 
     private final PreTokenizer preTokenizer;
-    /** (left symbol << 32 | right symbol) -> merge rank; the first line wins for duplicate pairs. */
-    private final Map<Long, Integer> rankOfPair;
+    /** (left symbol, right symbol) -> merge rank */
+    private final PairRanks ranks;
     /** merge rank -> the symbol the pair becomes */
     private final int[] mergedSymbol;
     /** texts of the extra symbols, indexed by symbol - vocabularySize() */
@@ -36,7 +36,7 @@ public final class BytePairTokenizer extends Tokenizer {
         Map<String, Integer> extraSymbols = new HashMap<>();
         this.extraSymbolTexts = new ArrayList<>();
         for (int b = 0; b < 256; b++) byteSymbol[b] = symbol(String.valueOf(ByteLevel.charOf(b)), extraSymbols);
-        this.rankOfPair = new HashMap<>(merges.length * 2);
+        this.ranks = new PairRanks(merges.length);
         this.mergedSymbol = new int[merges.length];
         for (int rank = 0; rank < merges.length; rank++) {
             String merge = merges[rank];
@@ -50,7 +50,7 @@ public final class BytePairTokenizer extends Tokenizer {
             int leftSymbol = symbol(left, extraSymbols);
             int rightSymbol = symbol(right, extraSymbols);
             mergedSymbol[rank] = symbol(left + right, extraSymbols);
-            rankOfPair.putIfAbsent(pair(leftSymbol, rightSymbol), rank);
+            ranks.putIfAbsent(leftSymbol, rightSymbol, rank);
         }
     }
 
@@ -101,7 +101,7 @@ public final class BytePairTokenizer extends Tokenizer {
                 int left = (int) candidate;
                 if (symbols[left] < 0) continue;                 // merged into its left neighbour meanwhile
                 int right = next[left];
-                if (right < 0 || rankOf(symbols[left], symbols[right]) != rank) continue; // pair changed meanwhile
+                if (right < 0 || ranks.rank(symbols[left], symbols[right]) != rank) continue; // pair changed meanwhile
                 symbols[left] = mergedSymbol[rank];
                 symbols[right] = -1;
                 next[left] = next[right];
@@ -114,7 +114,7 @@ public final class BytePairTokenizer extends Tokenizer {
 
         private void addCandidate(int left, int right) {
             if (left < 0 || right < 0) return;
-            int rank = rankOf(symbols[left], symbols[right]);
+            int rank = ranks.rank(symbols[left], symbols[right]);
             if (rank >= 0) candidates.add((long) rank << 32 | left);
         }
     }
@@ -129,15 +129,6 @@ public final class BytePairTokenizer extends Tokenizer {
             int id = b >= 0 ? vocabulary.id(String.valueOf((char) b)) : -1;
             if (id >= 0) out.add(id);
         }
-    }
-
-    private int rankOf(int leftSymbol, int rightSymbol) {
-        Integer rank = rankOfPair.get(pair(leftSymbol, rightSymbol));
-        return rank == null ? -1 : rank;
-    }
-
-    private static long pair(int leftSymbol, int rightSymbol) {
-        return (long) leftSymbol << 32 | (rightSymbol & 0xFFFF_FFFFL);
     }
 
     private int symbol(String text, Map<String, Integer> extraSymbols) {

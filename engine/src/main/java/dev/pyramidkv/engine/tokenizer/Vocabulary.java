@@ -69,11 +69,10 @@ final class Vocabulary {
         this.addBos = addBos;
         this.addSpacePrefix = addSpacePrefix;
         this.endOfGeneration = endOfGeneration;
-        int[] utf8Length = Arrays.stream(texts).mapToInt(t -> t.getBytes(StandardCharsets.UTF_8).length).toArray();
         this.specialTokensLongestFirst = IntStream.range(0, texts.length)
                 .filter(id -> types[id] == TokenType.CONTROL || types[id] == TokenType.USER_DEFINED || types[id] == TokenType.UNKNOWN)
                 .boxed()
-                .sorted(Comparator.<Integer>comparingInt(id -> -utf8Length[id]).thenComparingInt(id -> id))
+                .sorted(Comparator.<Integer>comparingInt(id -> -texts[id].getBytes(StandardCharsets.UTF_8).length).thenComparingInt(id -> id))
                 .mapToInt(Integer::intValue).toArray();
     }
 
