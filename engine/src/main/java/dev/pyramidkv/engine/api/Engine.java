@@ -1,0 +1,76 @@
+package dev.pyramidkv.engine.api;
+
+import dev.pyramidkv.engine.gguf.GgufFile;
+import dev.pyramidkv.engine.model.Llama;
+import dev.pyramidkv.engine.model.LlamaConfig;
+import dev.pyramidkv.engine.tokenizer.Tokenizer;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A loaded model: the mapped GGUF file, its weights, tokenizer and chat template. Load once and share:
+ * it is immutable and thread-safe; each conversation is a {@link Session}. Closing the engine closes its
+ * sessions and unmaps the file.
+ */
+public final class Engine implements AutoCloseable {
+    private final Path path;
+    private final GgufFile file;
+    private final Arena arena;
+    private final Llama model;
+    private final Tokenizer tokenizer;
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+
+    private Engine(Path path, GgufFile file, Arena arena) {
+        this.path = path;
+        this.file = file;
+        this.arena = arena;
+        this.model = new Llama(file, arena);
+        this.tokenizer = Tokenizer.fromGguf(file.metadata());
+        if (tokenizer.vocabularySize() != model.config.vocab()) {
+            throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabularySize() + " tokens but the model's vocabulary is " + model.config.vocab());
+        }
+    }
+
+    /** Maps and validates a GGUF model file. */
+    public static Engine load(Path path) throws IOException {
+        GgufFile file = GgufFile.open(path);
+        Arena arena = Arena.ofShared();
+        try {
+            return new Engine(path, file, arena);
+        } catch (RuntimeException e) {
+            arena.close();
+            file.close();
+            throw e;
+        }
+    }
+
+    /** Opens a conversation; close it to free its native memory. */
+    public Session newSession(SessionConfig config) {
+        Session s = new Session(this, config);
+        sessions.add(s);
+        return s;
+    }
+
+    void closed(Session s) { sessions.remove(s); }
+
+    public Path path() { return path; }
+
+    public GgufFile file() { return file; }
+
+    public LlamaConfig config() { return model.config; }
+
+    public Llama model() { return model; }
+
+    public Tokenizer tokenizer() { return tokenizer; }
+
+    @Override
+    public void close() {
+        for (Session s : sessions) s.close();
+        arena.close();
+        file.close();
+    }
+}

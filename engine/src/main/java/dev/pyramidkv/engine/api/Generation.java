@@ -1,0 +1,26 @@
+package dev.pyramidkv.engine.api;
+
+/**
+ * The result of one generation: text (stop string excluded), token counts, why it stopped and how fast
+ * it ran. {@code decodeTokens} counts forward passes of generated tokens (the first generated token comes
+ * from the prefill's logits).
+ */
+public record Generation(
+        String text,
+        int[] tokens,
+        int promptTokens,
+        StopReason stopReason,
+        long prefillNanos,
+        long decodeNanos,
+        int decodeTokens) {
+
+    public int generatedTokens() { return tokens.length; }
+
+    public double prefillTokensPerSecond() {
+        return prefillNanos == 0 ? 0 : promptTokens * 1e9 / prefillNanos;
+    }
+
+    public double decodeTokensPerSecond() {
+        return decodeNanos == 0 ? 0 : decodeTokens * 1e9 / decodeNanos;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.pyramidkv.engine.api;
+
+import dev.pyramidkv.cache.CacheMemory;
+import dev.pyramidkv.cache.KvCache;
+import dev.pyramidkv.cache.KvShape;
+import dev.pyramidkv.engine.kernels.WorkerPool;
+import dev.pyramidkv.engine.model.LlamaConfig;
+import dev.pyramidkv.engine.model.Transformer;
+import dev.pyramidkv.engine.sampling.Sampler;
+import dev.pyramidkv.engine.tokenizer.TokenStream;
+import dev.pyramidkv.engine.tokenizer.Tokenizer;
+
+import java.lang.foreign.Arena;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One conversation with a model: its KV cache, activations and worker threads, all freed by
+ * {@link #close()}. Calls continue the same sequence (the cache is reused across turns) until
+ * {@link #reset()}. One thread at a time; {@link #cancel()} may be called from any thread.
+ */
+public final class Session implements AutoCloseable {
+    private final Engine engine;
+    private final SessionConfig config;
+    private final Arena arena;
+    private final WorkerPool pool;
+    private final KvCache cache;
+    private final Transformer transformer;
+    private final Sampler sampler;
+    private final int contextLength;
+    private final int[] sequence;        // every token in the cache's sequence, by position
+    private final int[] generated;       // the current generation's tokens
+    private int length;
+    private volatile boolean cancelled;
+    private boolean closed;
+
+    Session(Engine engine, SessionConfig config) {
+        this.engine = engine;
+        this.config = config;
+        LlamaConfig c = engine.config();
+        this.contextLength = config.contextLength() == 0 ? c.contextLength() : config.contextLength();
+        if (contextLength > c.contextLength()) {
+            throw new IllegalArgumentException("context length " + contextLength + " exceeds the model's " + c.contextLength());
+        }
+        this.arena = Arena.ofShared();
+        try {
+            this.pool = new WorkerPool(config.threads());
+            KvShape shape = new KvShape(c.layers(), c.heads(), c.kvHeads(), c.headDim());
+            this.cache = KvCache.allocate(arena, shape, config.policy(), contextLength, config.decodeHeadroom());
+            this.transformer = new Transformer(engine.model(), arena, pool, cache, contextLength);
+            this.sampler = new Sampler(c.vocab());
+            this.sequence = new int[contextLength];
+            this.generated = new int[contextLength];
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    public SessionConfig config() { return config; }
+
+    public KvCache cache() { return cache; }
+
+    public CacheMemory memory() { return cache.memory(); }
+
+    /** Tokens in the sequence so far (prompts and generated tokens). */
+    public int position() { return length; }
+
+    public int contextLength() { return contextLength; }
+
+    public Transformer transformer() { return transformer; }
+
+    /** Asks a running generation to stop after the current token. */
+    public void cancel() { cancelled = true; }
+
+    /** Forgets the conversation; the memory stays reserved for the next one. */
+    public void reset() {
+        cache.clear();
+        length = 0;
+    }
+
+    /** Continues the sequence with raw text (no chat template), then generates. */
+    public Generation generate(String prompt, GenerationParams params, TokenListener listener) {
+        Tokenizer tok = engine.tokenizer();
+        int[] ids = tok.encode(prompt, length == 0 && tok.addsBos(), true);
+        return generate(ids, params, listener);
+    }
+
+    /** Continues the sequence with these tokens, then generates up to {@code params.maxTokens()} tokens. */
+    public Generation generate(int[] prompt, GenerationParams params, TokenListener listener) {
+        checkOpen();
+        if (prompt.length == 0) throw new IllegalArgumentException("empty prompt: nothing to continue from");
+        if (length + prompt.length > contextLength) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens" + (length > 0 ? " after " + length + " earlier ones" : "")
+                    + " exceeds the context length of " + contextLength + " tokens");
+        }
+        cancelled = false;
+        long t0 = System.nanoTime();
+        transformer.forward(prompt, 0, prompt.length);
+        System.arraycopy(prompt, 0, sequence, length, prompt.length);
+        length += prompt.length;
+        long t1 = System.nanoTime();
+
+        Tokenizer tok = engine.tokenizer();
+        sampler.reset(params, sequence, length);
+        Output out = new Output(tok, params.stop(), listener);
+        int count = 0, steps = 0;
+        StopReason reason = StopReason.MAX_TOKENS;
+        while (true) {
+            if (count >= params.maxTokens()) { reason = StopReason.MAX_TOKENS; break; }
+            if (cancelled) { reason = StopReason.CANCELLED; break; }
+            int token = sampler.sample(transformer.logits());
+            if (tok.isEog(token)) { reason = StopReason.END_OF_TEXT; break; }
+            generated[count++] = token;
+            sampler.accept(token);
+            if (out.push(token)) { reason = StopReason.STOP_STRING; break; }
+            if (length >= contextLength) { reason = StopReason.CONTEXT_FULL; break; }
+            if (count >= params.maxTokens()) { reason = StopReason.MAX_TOKENS; break; }
+            transformer.forward(token);
+            sequence[length++] = token;
+            steps++;
+        }
+        long t2 = System.nanoTime();
+        return new Generation(out.finish(generated, count), Arrays.copyOf(generated, count), prompt.length, reason, t1 - t0, t2 - t1, steps);
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("session is closed");
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        pool.close();
+        arena.close();
+        engine.closed(this);
+    }
+
+    /**
+     * Assembles generated text and streams it, holding back what could still become a stop string.
+     * Without a listener and stop strings ("lazy"), tokens are decoded only at the end, so the decode loop
+     * allocates nothing.
+     */
+    private static final class Output {
+        private final List<String> stops;
+        private final TokenListener listener;
+        private final TokenStream stream;
+        private final StringBuilder text = new StringBuilder();
+        private final int holdBack;
+        private int emitted;
+        private boolean stopped;
+
+        Output(Tokenizer tokenizer, List<String> stops, TokenListener listener) {
+            this.stops = stops;
+            this.listener = listener;
+            this.stream = tokenizer.stream(false);
+            int longest = 0;
+            for (String s : stops) longest = Math.max(longest, s.length());
+            this.holdBack = Math.max(0, longest - 1);
+        }
+
+        private boolean lazy() { return listener == null && stops.isEmpty(); }
+
+        /** Adds a token; returns true when a stop string appeared. */
+        boolean push(int token) {
+            if (lazy()) return false;
+            text.append(stream.push(token));
+            for (String s : stops) {
+                int at = text.indexOf(s, Math.max(0, emitted - s.length()));
+                if (at >= 0) {
+                    text.setLength(at);
+                    emit(text.length());
+                    stopped = true;
+                    return true;
+                }
+            }
+            emit(text.length() - holdBack);
+            return false;
+        }
+
+        String finish(int[] tokens, int count) {
+            if (lazy()) for (int i = 0; i < count; i++) text.append(stream.push(tokens[i]));
+            if (!stopped) text.append(stream.flush());
+            emit(text.length());
+            return text.toString();
+        }
+
+        private void emit(int upTo) {
+            if (listener != null && upTo > emitted) {
+                listener.onText(text.substring(emitted, upTo));
+                emitted = upTo;
+            }
+        }
+    }
+}
