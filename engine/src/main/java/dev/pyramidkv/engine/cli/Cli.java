@@ -54,7 +54,7 @@ public final class Cli {
                         return OK;
                     }
                     case "--version" -> {
-                        out.println("pyramidkv " + version());
+                        out.print(versionReport());
                         return OK;
                     }
                     case Options.DEBUG -> i++;
@@ -153,6 +153,7 @@ public final class Cli {
     public String usage() {
         StringBuilder sb = new StringBuilder();
         sb.append("usage: pyramidkv [--debug] COMMAND [options]\n");
+        sb.append("       pyramidkv --version         (version, Java, Vector API and native access status)\n");
         sb.append("       pyramidkv COMMAND --help    (options of one command)\n\n");
         sb.append("commands:\n");
         int width = commands.keySet().stream().mapToInt(String::length).max().orElse(0);
@@ -162,6 +163,16 @@ public final class Cli {
         sb.append("\nenvironment: PYRAMIDKV_MODEL (model when --model is absent), PYRAMIDKV_HOME (model cache,\n");
         sb.append("default ~/.cache/pyramidkv), PYRAMIDKV_DEBUG=1 (stack traces)\n");
         return sb.toString();
+    }
+
+    /** Version, and whether this JVM runs the way pyramidkv needs (for bug reports and the launcher test). */
+    static String versionReport() {
+        boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        boolean nativeAccess = Cli.class.getModule().isNativeAccessEnabled();
+        return "pyramidkv " + version() + "\n"
+                + "java " + Runtime.version() + " (" + System.getProperty("java.home") + ")\n"
+                + "vector api: " + (vector ? "enabled" : "missing (run with --add-modules jdk.incubator.vector)") + "\n"
+                + "native access: " + (nativeAccess ? "enabled" : "restricted (run with --enable-native-access=ALL-UNNAMED)") + "\n";
     }
 
     static String version() {

