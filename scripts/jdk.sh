@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # PKV_JAVA_HOME and PKV_JAVA_MAJOR are this file's outputs
 # Finding a JDK >= 22 for pyramidkv. Sourced by ./pyramidkv; tested by JdkDiscoveryTest against fake
 # JDK trees.
 #
@@ -58,7 +58,7 @@ pkv_find_jdk() {
         found+=("JAVA_HOME unset")
     fi
     for dir in "$root"/*; do
-        [ -d "$dir" ] && [ -e "$dir/bin/java" ] || continue
+        if [ ! -d "$dir" ] || [ ! -e "$dir/bin/java" ]; then continue; fi
         found+=("$(pkv_describe_java "$dir")")
         if pkv_describe_java "$dir" >/dev/null && [ "$PKV_CANDIDATE_MAJOR" -gt "$best_major" ]; then
             best="$dir"; best_major=$PKV_CANDIDATE_MAJOR

