@@ -1,0 +1,45 @@
+package dev.pyramidkv.engine.model;
+
+import dev.pyramidkv.engine.gguf.GgufFile;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * An immutable llama-architecture model: config, weight slices of the mapped GGUF file, and the RoPE
+ * table. Shared by every session; all per-request state lives in {@link ForwardState}.
+ */
+public final class Llama {
+    public final LlamaConfig config;
+    public final LlamaWeights weights;
+    /** RoPE cos/sin per position and rotated pair: {@code [contextLength][ropeDim/2][2]} f32. */
+    final MemorySegment rope;
+
+    public Llama(GgufFile file, Arena arena) {
+        int vocab = (int) file.tensor("token_embd.weight").rows();
+        this.config = LlamaConfig.from(file.metadata(), vocab);
+        this.weights = new LlamaWeights(file, config);
+        this.rope = ropeTable(arena, config);
+    }
+
+    /**
+     * As ggml_rope_cache_init (mode NORM, no scaling): theta starts at the position and is multiplied by
+     * base^(-2/ropeDim) in float for each pair, so the table matches llama.cpp's rounding.
+     */
+    private static MemorySegment ropeTable(Arena arena, LlamaConfig c) {
+        int pairs = c.ropeDim() / 2;
+        MemorySegment t = arena.allocate((long) c.contextLength() * pairs * 8, 64);
+        float thetaScale = (float) Math.pow(c.ropeTheta(), -2.0 / c.ropeDim());
+        for (int p = 0; p < c.contextLength(); p++) {
+            float theta = p;
+            for (int i = 0; i < pairs; i++) {
+                long o = ((long) p * pairs + i) * 8;
+                t.set(ValueLayout.JAVA_FLOAT, o, (float) Math.cos(theta));
+                t.set(ValueLayout.JAVA_FLOAT, o + 4, (float) Math.sin(theta));
+                theta *= thetaScale;
+            }
+        }
+        return t;
+    }
+}

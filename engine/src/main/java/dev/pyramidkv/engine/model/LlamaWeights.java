@@ -1,0 +1,65 @@
+package dev.pyramidkv.engine.model;
+
+import dev.pyramidkv.engine.gguf.GgmlType;
+import dev.pyramidkv.engine.gguf.GgufFile;
+import dev.pyramidkv.engine.gguf.GgufTensor;
+
+/** The tensors of a llama model, checked for shape and type; slices of the mapped file. */
+public final class LlamaWeights {
+    public final GgufTensor tokenEmbedding;   // [vocab][dim]
+    public final GgufTensor outputNorm;       // [dim]
+    public final GgufTensor output;           // [vocab][dim], token_embd when tied
+    public final Layer[] layers;
+
+    public record Layer(
+            GgufTensor attnNorm,   // [dim]
+            GgufTensor wq,         // [heads*headDim][dim]
+            GgufTensor wk,         // [kvHeads*headDim][dim]
+            GgufTensor wv,         // [kvHeads*headDim][dim]
+            GgufTensor wo,         // [dim][heads*headDim]
+            GgufTensor ffnNorm,    // [dim]
+            GgufTensor wGate,      // [ffn][dim]
+            GgufTensor wUp,        // [ffn][dim]
+            GgufTensor wDown) {}   // [dim][ffn]
+
+    public LlamaWeights(GgufFile f, LlamaConfig c) {
+        tokenEmbedding = matrix(f, "token_embd.weight", c.vocab(), c.dim());
+        outputNorm = vector(f, "output_norm.weight", c.dim());
+        output = f.hasTensor("output.weight") ? matrix(f, "output.weight", c.vocab(), c.dim()) : tokenEmbedding;
+        layers = new Layer[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            String p = "blk." + l + ".";
+            layers[l] = new Layer(
+                    vector(f, p + "attn_norm.weight", c.dim()),
+                    matrix(f, p + "attn_q.weight", c.heads() * c.headDim(), c.dim()),
+                    matrix(f, p + "attn_k.weight", c.kvDim(), c.dim()),
+                    matrix(f, p + "attn_v.weight", c.kvDim(), c.dim()),
+                    matrix(f, p + "attn_output.weight", c.dim(), c.heads() * c.headDim()),
+                    vector(f, p + "ffn_norm.weight", c.dim()),
+                    matrix(f, p + "ffn_gate.weight", c.ffnDim(), c.dim()),
+                    matrix(f, p + "ffn_up.weight", c.ffnDim(), c.dim()),
+                    matrix(f, p + "ffn_down.weight", c.dim(), c.ffnDim()));
+        }
+    }
+
+    private static GgufTensor matrix(GgufFile f, String name, long rows, long cols) {
+        GgufTensor t = f.tensor(name);
+        if (t.dims().length != 2 || t.rows() != rows || t.rowLength() != cols) {
+            throw new IllegalArgumentException("tensor '" + name + "' has shape " + t.shape()
+                    + ", expected [" + cols + ", " + rows + "] (row length, rows)");
+        }
+        if (!t.type().computable) {
+            throw new IllegalArgumentException("tensor '" + name + "' has type " + t.type()
+                    + ", which this engine cannot compute with yet (supported: F32, F16, BF16, Q4_0, Q4_1, Q8_0)");
+        }
+        return t;
+    }
+
+    private static GgufTensor vector(GgufFile f, String name, long n) {
+        GgufTensor t = f.tensor(name);
+        if (t.elements() != n || t.type() != GgmlType.F32) {
+            throw new IllegalArgumentException("tensor '" + name + "' is " + t.type() + " " + t.shape() + ", expected F32 [" + n + "]");
+        }
+        return t;
+    }
+}

@@ -1,0 +1,312 @@
+package dev.pyramidkv.engine.model;
+
+import dev.pyramidkv.cache.KvCache;
+import dev.pyramidkv.cache.LayerRegion;
+import dev.pyramidkv.cache.PrefillScores;
+import dev.pyramidkv.cache.StagingBuffer;
+import dev.pyramidkv.engine.gguf.GgufTensor;
+import dev.pyramidkv.engine.kernels.Dequant;
+import dev.pyramidkv.engine.kernels.Dot;
+import dev.pyramidkv.engine.kernels.MatMul;
+import dev.pyramidkv.engine.kernels.WorkerPool;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * The llama forward pass of one session, as llama.cpp computes it, over a PyramidKV-style cache.
+ * <p>
+ * A prompt into an empty cache runs layer by layer over all its tokens (matmuls in chunks of rows): each
+ * layer's K/V is staged in full, the last {@code window} queries' attention and every key's attention mass
+ * are recorded, then the cache (and any forks) keep what their policy selects. Only one layer's full K/V
+ * exists at a time. Later tokens (decode, or a new turn) are appended one at a time, each attending to its
+ * KV head's live slots; a full region evicts first.
+ */
+public final class Transformer {
+    private final Llama model;
+    private final LlamaConfig c;
+    private final WorkerPool pool;
+    private final ForwardState s;
+    private KvCache cache;
+    private final int[] one = new int[1];
+
+    // the attention call in flight, read by the range tasks
+    private int attLayer, attRow0, attRows, attN;
+    private boolean keepWindow, keepColumnSums;
+    private final WorkerPool.RangeTask promptHeads = this::promptHeads;
+    private final WorkerPool.RangeTask appendHeads = this::appendHeads;
+
+    /**
+     * @param maxPromptTokens the longest prompt this session prefills in one call (sizes the staging)
+     */
+    public Transformer(Llama model, Arena arena, WorkerPool pool, KvCache cache, int maxPromptTokens) {
+        this.model = model;
+        this.c = model.config;
+        this.pool = pool;
+        this.cache = cache;
+        int capacity = 0;
+        for (int l = 0; l < cache.layers(); l++) capacity = Math.max(capacity, cache.region(l).capacity());
+        this.s = new ForwardState(arena, c, pool, maxPromptTokens, capacity, cache.config().window());
+    }
+
+    public LlamaConfig config() { return c; }
+
+    public KvCache cache() { return cache; }
+
+    /** Tokens in the sequence so far: the next token's position. */
+    public int position() { return cache.tokensSeen(); }
+
+    /** The longest prompt one {@link #forward} call takes. */
+    public int maxPromptTokens() { return s.maxTokens; }
+
+    /** Decodes with another cache from now on (an evaluation fork compressed from the same prefill). */
+    public void useCache(KvCache other) {
+        for (int l = 0; l < other.layers(); l++) {
+            if (other.region(l).capacity() > s.scoreStride) {
+                throw new IllegalArgumentException("cache " + other + " has regions larger than this session's attention scratch (" + s.scoreStride + ")");
+            }
+        }
+        this.cache = other;
+    }
+
+    /** Logits of the last token passed to {@link #forward}: {@code [vocab]} f32, valid until the next call. */
+    public MemorySegment logits() { return s.logits; }
+
+    /** One decode step. Allocation-free. */
+    public void forward(int token) {
+        one[0] = token;
+        forward(one, 0, 1, List.of());
+    }
+
+    public void forward(int[] tokens, int offset, int n) {
+        forward(tokens, offset, n, List.of());
+    }
+
+    /**
+     * Runs {@code n} new tokens and leaves the last one's logits in {@link #logits()}. When the cache is
+     * empty this is a prompt prefill, and {@code forks} (empty caches of the same window) are compressed
+     * from the same staged K/V and scores as the session's cache.
+     */
+    public void forward(int[] tokens, int offset, int n, List<KvCache> forks) {
+        int start = position();
+        boolean prompt = start == 0;
+        if (n <= 0) throw new IllegalArgumentException("forward needs at least one token");
+        if (start + n > c.contextLength()) {
+            throw new IllegalArgumentException("context full: " + start + " tokens + " + n + " new exceed the model's context length " + c.contextLength());
+        }
+        if (n > s.maxTokens) {
+            throw new IllegalArgumentException("prompt of " + n + " tokens exceeds this session's limit of " + s.maxTokens + " tokens per call");
+        }
+        if (!forks.isEmpty()) checkForks(forks, prompt);
+        int dim = c.dim();
+        for (int i = 0; i < n; i++) {
+            int t = tokens[offset + i];
+            if (t < 0 || t >= c.vocab()) throw new IllegalArgumentException("token id " + t + " outside the vocabulary [0, " + c.vocab() + ")");
+            Dequant.row(model.weights.tokenEmbedding, t, s.x, 4L * i * dim);
+        }
+        keepWindow = prompt && (cache.needsWindowProbs() || forks.stream().anyMatch(KvCache::needsWindowProbs));
+        keepColumnSums = prompt && (cache.needsColumnSums() || forks.stream().anyMatch(KvCache::needsColumnSums));
+        PrefillScores scores = prompt ? new PrefillScores(keepWindow ? s.windowProbs : null, keepColumnSums ? s.columnSums : null) : null;
+        for (int l = 0; l < c.layers(); l++) {
+            LlamaWeights.Layer w = model.weights.layers[l];
+            if (keepColumnSums) s.columnSums.asSlice(0, 4L * c.heads() * n).fill((byte) 0);
+            for (int r0 = 0; r0 < n; r0 += s.chunk) {
+                int m = Math.min(s.chunk, n - r0);
+                attentionBlock(l, w, r0, m, n, prompt, start);
+                feedForwardBlock(w, r0, m);
+            }
+            if (prompt) {
+                cache.compressPrefill(l, s.staging, n, scores);
+                for (int f = 0; f < forks.size(); f++) forks.get(f).compressPrefill(l, s.staging, n, scores);
+            }
+        }
+        // logits of the last row only: [vocab] = output · norm(x[n-1])
+        MemorySegment last = s.x.asSlice(4L * (n - 1) * dim, 4L * dim);
+        rmsNorm(s.xb, 0, last, 0, model.weights.outputNorm, dim, c.rmsEps());
+        s.matmul.prepare(s.xb, 1, dim, quantized(model.weights.output));
+        s.matmul.apply(model.weights.output, s.logits);
+    }
+
+    private void checkForks(List<KvCache> forks, boolean prompt) {
+        if (!prompt) throw new IllegalStateException("forks are compressed from a prompt prefill into an empty cache");
+        for (KvCache f : forks) {
+            if (f.config().window() != cache.config().window()) throw new IllegalArgumentException("fork " + f + " has a different window than " + cache);
+            if (f.tokensSeen() != 0) throw new IllegalArgumentException("fork " + f + " is not empty");
+        }
+    }
+
+    /** x[r0, r0+m) += wo · attention(norm(x)): rows are prompt rows of a prefill, or appended tokens. */
+    private void attentionBlock(int l, LlamaWeights.Layer w, int r0, int m, int n, boolean prompt, int start) {
+        int dim = c.dim(), hd = c.headDim(), kvDim = c.kvDim();
+        for (int i = 0; i < m; i++) rmsNorm(s.xb, 4L * i * dim, s.x, 4L * (r0 + i) * dim, w.attnNorm(), dim, c.rmsEps());
+        MatMul mm = s.matmul;
+        mm.prepare(s.xb, m, dim, quantized(w.wq()));
+        mm.apply(w.wq(), s.q);        // [m][heads*hd]
+        mm.apply(w.wk(), s.kRows);    // [m][kvHeads*hd]
+        mm.apply(w.wv(), s.vRows);    // [m][kvHeads*hd]
+        for (int i = 0; i < m; i++) {
+            int pos = start + r0 + i;
+            for (int h = 0; h < c.heads(); h++) rope(s.q, ((long) i * c.heads() + h) * hd * 4, pos);
+            for (int h = 0; h < c.kvHeads(); h++) rope(s.kRows, ((long) i * kvDim + (long) h * hd) * 4, pos);
+        }
+        attLayer = l;
+        attRow0 = r0;
+        attRows = m;
+        attN = n;
+        if (prompt) {
+            StagingBuffer st = s.staging;
+            for (int i = 0; i < m; i++) {
+                for (int h = 0; h < c.kvHeads(); h++) {
+                    long src = ((long) i * kvDim + (long) h * hd) * 4;
+                    MemorySegment.copy(s.kRows, src, st.keys(), st.offset(h, r0 + i), 4L * hd);
+                    MemorySegment.copy(s.vRows, src, st.values(), st.offset(h, r0 + i), 4L * hd);
+                }
+            }
+            pool.run(c.heads(), promptHeads);
+        } else {
+            for (int i = 0; i < m; i++) {
+                long row = 4L * i * kvDim;
+                cache.append(l, start + r0 + i, s.kRows, row, s.vRows, row);
+                attRow0 = i;
+                pool.run(c.heads(), appendHeads);
+                cache.observeDecode(l, s.scores, 0, s.scoreStride);
+            }
+        }
+        mm.prepare(s.att, m, c.heads() * hd, quantized(w.wo()));
+        mm.apply(w.wo(), s.proj);
+        addRows(s.x, r0, s.proj, m, dim);
+    }
+
+    /** x[r0, r0+m) += w_down · (silu(w_gate · norm(x)) ⊙ (w_up · norm(x))). */
+    private void feedForwardBlock(LlamaWeights.Layer w, int r0, int m) {
+        int dim = c.dim(), ffn = c.ffnDim();
+        for (int i = 0; i < m; i++) rmsNorm(s.xb, 4L * i * dim, s.x, 4L * (r0 + i) * dim, w.ffnNorm(), dim, c.rmsEps());
+        MatMul mm = s.matmul;
+        mm.prepare(s.xb, m, dim, quantized(w.wGate()));
+        mm.apply(w.wGate(), s.gate);
+        mm.apply(w.wUp(), s.up);
+        for (long i = 0; i < (long) m * ffn; i++) {
+            float g = s.gate.getAtIndex(JAVA_FLOAT, i);
+            float silu = g / (1.0f + (float) Math.exp(-g));
+            s.gate.setAtIndex(JAVA_FLOAT, i, silu * s.up.getAtIndex(JAVA_FLOAT, i));
+        }
+        mm.prepare(s.gate, m, ffn, quantized(w.wDown()));
+        mm.apply(w.wDown(), s.proj);
+        addRows(s.x, r0, s.proj, m, dim);
+    }
+
+    /** Prompt rows [attRow0, attRow0+attRows), query heads [from, to): causal attention over the staged K/V. */
+    private void promptHeads(int from, int to) {
+        long rowBytes = 4L * c.headDim();
+        StagingBuffer st = s.staging;
+        int n = attN;
+        int windowRows = Math.min(s.window, n);
+        int firstWindowRow = n - windowRows;
+        for (int h = from; h < to; h++) {
+            int kvh = h / c.groupSize();
+            long base = st.offset(kvh, 0);
+            long sc = (long) h * s.scoreStride * 4;
+            for (int i = 0; i < attRows; i++) {
+                int row = attRow0 + i;
+                attendRow(h, i, st.keys(), st.values(), base, rowBytes, row + 1);
+                if (keepWindow && row >= firstWindowRow) {
+                    long dst = (((long) h * windowRows + (row - firstWindowRow)) * n) * 4;
+                    MemorySegment.copy(s.scores, sc, s.windowProbs, dst, 4L * (row + 1));
+                    s.windowProbs.asSlice(dst + 4L * (row + 1), 4L * (n - row - 1)).fill((byte) 0);
+                }
+                if (keepColumnSums) {
+                    long cs = (long) h * n * 4;
+                    for (int j = 0; j <= row; j++) {
+                        long o = cs + 4L * j;
+                        s.columnSums.set(JAVA_FLOAT, o, s.columnSums.get(JAVA_FLOAT, o) + s.scores.get(JAVA_FLOAT, sc + 4L * j));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Appended row attRow0, query heads [from, to): attention over the KV head's live slots (itself included). */
+    private void appendHeads(int from, int to) {
+        LayerRegion region = cache.region(attLayer);
+        long rowBytes = 4L * c.headDim();
+        for (int h = from; h < to; h++) {
+            int kvh = h / c.groupSize();
+            attendRow(h, attRow0, region.keys(), region.values(), region.offset(kvh, 0), rowBytes, region.length(kvh));
+        }
+    }
+
+    /**
+     * One query row of head {@code h} (row {@code i} of the chunk) over {@code count} K/V rows at
+     * {@code base + j·rowBytes}: softmax(q·Kᵀ·scale) as ggml (scale after the dot, exp in float, sum in
+     * double), then att = Σ p_j V_j. Leaves the probabilities in scores[h][0, count).
+     */
+    private void attendRow(int h, int i, MemorySegment keys, MemorySegment values, long base, long rowBytes, int count) {
+        int hd = c.headDim();
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        long qOff = ((long) i * c.heads() + h) * rowBytes;
+        long sc = (long) h * s.scoreStride * 4;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < count; j++) {
+            float v = Dot.f32(keys, base + j * rowBytes, s.q, qOff, hd) * scale;
+            s.scores.set(JAVA_FLOAT, sc + 4L * j, v);
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (int j = 0; j < count; j++) {
+            float e = (float) Math.exp(s.scores.get(JAVA_FLOAT, sc + 4L * j) - max);
+            s.scores.set(JAVA_FLOAT, sc + 4L * j, e);
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        s.att.asSlice(qOff, rowBytes).fill((byte) 0);   // att has q's [row][head][hd] layout
+        for (int j = 0; j < count; j++) {
+            float p = s.scores.get(JAVA_FLOAT, sc + 4L * j) * inv;
+            s.scores.set(JAVA_FLOAT, sc + 4L * j, p);
+            Dot.axpy(p, values, base + j * rowBytes, s.att, qOff, hd);
+        }
+    }
+
+    private static boolean quantized(GgufTensor w) {
+        return MatMul.needsQ8(w.type());
+    }
+
+    /** Rotates pairs (2i, 2i+1) of one head vector at byte offset {@code off} (RoPE mode NORM). */
+    private void rope(MemorySegment v, long off, int pos) {
+        int pairs = c.ropeDim() / 2;
+        long t = (long) pos * pairs * 8;
+        for (int i = 0; i < pairs; i++) {
+            float cos = model.rope.get(JAVA_FLOAT, t + 8L * i);
+            float sin = model.rope.get(JAVA_FLOAT, t + 8L * i + 4);
+            long o = off + 8L * i;
+            float x0 = v.get(JAVA_FLOAT, o), x1 = v.get(JAVA_FLOAT, o + 4);
+            v.set(JAVA_FLOAT, o, x0 * cos - x1 * sin);
+            v.set(JAVA_FLOAT, o + 4, x0 * sin + x1 * cos);
+        }
+    }
+
+    /** As ggml_rms_norm then ggml_mul: the sum of squares in double, y = (x·scale)·w. */
+    static void rmsNorm(MemorySegment out, long outOff, MemorySegment x, long xOff, GgufTensor weight, int n, float eps) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x.get(JAVA_FLOAT, xOff + 4L * i);
+            sum += v * v;
+        }
+        float mean = (float) (sum / n);
+        float scale = 1.0f / (float) Math.sqrt(mean + eps);
+        MemorySegment w = weight.data();
+        for (int i = 0; i < n; i++) {
+            float y = x.get(JAVA_FLOAT, xOff + 4L * i) * scale;
+            out.set(JAVA_FLOAT, outOff + 4L * i, y * w.get(JAVA_FLOAT, 4L * i));
+        }
+    }
+
+    private static void addRows(MemorySegment x, int r0, MemorySegment y, int m, int dim) {
+        long base = (long) r0 * dim;
+        for (long i = 0; i < (long) m * dim; i++) {
+            x.setAtIndex(JAVA_FLOAT, base + i, x.getAtIndex(JAVA_FLOAT, base + i) + y.getAtIndex(JAVA_FLOAT, i));
+        }
+    }
+}
