@@ -1,7 +1,37 @@
 package dev.pyramidkv.engine.cli;
 
+import java.util.List;
+
+/** {@code pyramidkv}: the entry point of the jar. The commands are listed here, one line each. */
 public final class Main {
+    /** Every command, in the order {@code pyramidkv --help} lists them. */
+    static final List<Command> COMMANDS = List.of(
+            new InfoCommand(),
+            new ModelsCommand(),
+            new PendingCommand("generate", "generate text from a prompt, with a KV-cache policy", null),
+            new PendingCommand("chat", "chat with the model through its chat template", null),
+            new PendingCommand("schedule", "print the per-layer KV budgets a policy assigns", null),
+            new PendingCommand("eval", "run the synthetic long-context evaluation (policies x budgets)", null),
+            new PendingCommand("bench", "run the benchmarks", null),
+            new PendingCommand("profile", "measure memory and time of prefill and decode", null),
+            new PendingCommand("analyze", "turn evaluation results into tables and charts", null));
+
+    private Main() {
+    }
+
     public static void main(String[] args) {
-        System.out.println("pyramidkv");
+        int status = new Cli(COMMANDS).run(args, System.out, System.err, System.getenv(), null, stderrIsTerminal());
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /** The launcher tells us (it knows before it filters stderr); without it, guess from the console. */
+    private static boolean stderrIsTerminal() {
+        String told = System.getProperty("pyramidkv.stderr.tty");
+        if (told != null) {
+            return told.equals("1");
+        }
+        var console = System.console();
+        return console != null && console.isTerminal();
     }
 }
