@@ -1,29 +1,22 @@
 package dev.pyramidkv.engine.testing;
 
-import java.nio.file.Files;
+import dev.pyramidkv.engine.registry.FetchProgress;
+import dev.pyramidkv.engine.registry.KnownModel;
+import dev.pyramidkv.engine.registry.ModelRegistry;
+
 import java.nio.file.Path;
 
-/** Where the tests find the real models. */
+/** The real models the tests run, resolved (and verified, fetched if missing) by the model registry. */
 public final class TestModels {
     private TestModels() {}
 
-    public static Path repoRoot() {
-        String r = System.getenv("PYRAMIDKV_REPO");
-        Path p = r != null ? Path.of(r) : Path.of("").toAbsolutePath();
-        while (p != null && !Files.exists(p.resolve("pyramidkv")) && !Files.exists(p.resolve(".git"))) p = p.getParent();
-        if (p == null) throw new IllegalStateException("cannot find the repository root (set PYRAMIDKV_REPO)");
-        return p;
-    }
+    private static final ModelRegistry REGISTRY = ModelRegistry.standard();
 
     public static Path stories260K() {
-        Path p = repoRoot().resolve("../shared/models/stories260K.gguf").normalize();
-        if (!Files.isRegularFile(p)) throw new IllegalStateException("test model missing: " + p);
-        return p;
+        return REGISTRY.ensure(KnownModel.STORIES260K, FetchProgress.SILENT);
     }
 
     public static Path smollm2() {
-        Path p = Path.of("/tmp/dl/SmolLM2-135M-Instruct.Q4_1.gguf");
-        if (!Files.isRegularFile(p)) throw new IllegalStateException("test model missing: " + p);
-        return p;
+        return REGISTRY.ensure(KnownModel.SMOLLM2, FetchProgress.SILENT);
     }
 }
