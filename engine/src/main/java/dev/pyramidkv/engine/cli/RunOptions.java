@@ -1,0 +1,81 @@
+package dev.pyramidkv.engine.cli;
+
+import dev.pyramidkv.cache.GqaAggregation;
+import dev.pyramidkv.cache.PolicyConfig;
+import dev.pyramidkv.cache.Pooling;
+import dev.pyramidkv.cache.ScheduleMode;
+import dev.pyramidkv.engine.api.GenerationParams;
+import dev.pyramidkv.engine.api.SessionConfig;
+
+import java.util.List;
+
+/** The option groups shared by generate, chat, bench, profile and eval: KV policy, sampling, session. */
+final class RunOptions {
+    private RunOptions() {}
+
+    static Options policy(Options o) {
+        return o.value("--policy", "NAME", "KV cache policy: full|streaming|h2o|snapkv|pyramid|adakv (default full)")
+                .value("--budget", "N", "average KV tokens per layer, window included (default 128; not for full)")
+                .value("--window", "N", "observation window, always kept (default 8)")
+                .value("--beta", "X", "PyramidKV β: the top layer keeps (budget-window)/β (default 20)")
+                .value("--kernel", "N", "odd pooling kernel for the scores (default 7)")
+                .value("--pooling", "max|avg", "pooling of the scores (default max)")
+                .value("--gqa", "sum|mean|max", "how query heads sharing a KV head combine scores (default sum)")
+                .value("--schedule", "MODE", "pyramid budgets: reference (integer floors, default) or exact (total = layers × budget)")
+                .value("--max-kv", "N", "decode-time cap, average tokens per layer: the cache never grows past it");
+    }
+
+    static PolicyConfig policy(ParsedArgs a) {
+        String name = a.string("--policy", "full");
+        PolicyConfig.Builder b;
+        try {
+            b = PolicyConfig.builder(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--policy: " + e.getMessage());
+        }
+        if (!name.equals("full")) b.budget(a.intValue("--budget", 128));
+        else if (a.has("--budget")) throw new UsageException("--budget: policy full keeps every token; choose another --policy to set a budget");
+        if (a.has("--window")) b.window(a.intValue("--window", 8));
+        if (a.has("--beta")) b.beta(a.doubleValue("--beta", 20));
+        if (a.has("--kernel")) b.kernel(a.intValue("--kernel", 7));
+        if (a.has("--pooling")) b.pooling(Pooling.parse(a.string("--pooling", "max")));
+        if (a.has("--gqa")) b.gqa(GqaAggregation.parse(a.string("--gqa", "sum")));
+        if (a.has("--schedule")) b.schedule(ScheduleMode.parse(a.string("--schedule", "reference")));
+        if (a.has("--max-kv")) b.maxKvTokens(a.intValue("--max-kv", 0));
+        return b.build();
+    }
+
+    static Options sampling(Options o) {
+        return o.value("--max-tokens", "N", "tokens to generate at most (default 256)")
+                .value("--temperature", "T", "0 = greedy (default 0)")
+                .value("--top-k", "N", "keep the N most likely tokens (default 40; 0 = off)")
+                .value("--top-p", "P", "nucleus sampling (default 0.95; 1 = off)")
+                .value("--min-p", "P", "drop tokens below P × the top probability (default 0.05; 0 = off)")
+                .value("--repeat-penalty", "X", "penalty for the last 64 tokens (default 1 = off)")
+                .value("--seed", "S", "random seed (default 42)")
+                .value("--stop", "TEXT", "stop when TEXT appears (the text ends before it)");
+    }
+
+    static GenerationParams sampling(ParsedArgs a) {
+        return new GenerationParams(
+                a.intValue("--max-tokens", 256, 0, Integer.MAX_VALUE),
+                (float) a.doubleValue("--temperature", 0),
+                a.intValue("--top-k", 40, 0, Integer.MAX_VALUE),
+                (float) a.doubleValue("--top-p", 0.95),
+                (float) a.doubleValue("--min-p", 0.05),
+                (float) a.doubleValue("--repeat-penalty", 1),
+                64,
+                a.longValue("--seed", 42),
+                a.string("--stop").map(List::of).orElse(List.of()));
+    }
+
+    static Options session(Options o) {
+        return o.value("--threads", "N", "worker threads (default: all cores)")
+                .value("--context", "N", "context length, at most the model's (default: the model's)");
+    }
+
+    static SessionConfig session(ParsedArgs a, PolicyConfig policy, int decodeHeadroom) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new SessionConfig(policy, a.intValue("--threads", cores, 1, 1024), a.intValue("--context", 0, 0, 1 << 20), decodeHeadroom);
+    }
+}
