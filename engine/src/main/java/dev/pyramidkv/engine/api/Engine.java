@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.api;
 
+import dev.pyramidkv.engine.chat.ChatTemplate;
 import dev.pyramidkv.engine.gguf.GgufFile;
 import dev.pyramidkv.engine.model.Llama;
 import dev.pyramidkv.engine.model.LlamaConfig;
@@ -22,6 +23,7 @@ public final class Engine implements AutoCloseable {
     private final Arena arena;
     private final Llama model;
     private final Tokenizer tokenizer;
+    private final ChatTemplate chatTemplate;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
 
     private Engine(Path path, GgufFile file, Arena arena) {
@@ -30,6 +32,7 @@ public final class Engine implements AutoCloseable {
         this.arena = arena;
         this.model = new Llama(file, arena);
         this.tokenizer = Tokenizer.fromGguf(file.metadata());
+        this.chatTemplate = ChatTemplate.fromGguf(file.metadata(), tokenizer);
         if (tokenizer.vocabularySize() != model.config.vocab()) {
             throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabularySize() + " tokens but the model's vocabulary is " + model.config.vocab());
         }
@@ -66,6 +69,9 @@ public final class Engine implements AutoCloseable {
     public Llama model() { return model; }
 
     public Tokenizer tokenizer() { return tokenizer; }
+
+    /** The model's own chat template, or ChatML when the file has none. */
+    public ChatTemplate chatTemplate() { return chatTemplate; }
 
     @Override
     public void close() {

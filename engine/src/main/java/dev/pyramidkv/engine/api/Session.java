@@ -3,6 +3,7 @@ package dev.pyramidkv.engine.api;
 import dev.pyramidkv.cache.CacheMemory;
 import dev.pyramidkv.cache.KvCache;
 import dev.pyramidkv.cache.KvShape;
+import dev.pyramidkv.engine.chat.Message;
 import dev.pyramidkv.engine.kernels.WorkerPool;
 import dev.pyramidkv.engine.model.LlamaConfig;
 import dev.pyramidkv.engine.model.Transformer;
@@ -11,6 +12,7 @@ import dev.pyramidkv.engine.tokenizer.TokenStream;
 import dev.pyramidkv.engine.tokenizer.Tokenizer;
 
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -31,6 +33,8 @@ public final class Session implements AutoCloseable {
     private final int[] sequence;        // every token in the cache's sequence, by position
     private final int[] generated;       // the current generation's tokens
     private int length;
+    private final List<Message> messages = new ArrayList<>();
+    private String rendered = "";        // the chat so far as the template renders it, replies included
     private volatile boolean cancelled;
     private boolean closed;
 
@@ -77,6 +81,39 @@ public final class Session implements AutoCloseable {
     public void reset() {
         cache.clear();
         length = 0;
+        messages.clear();
+        rendered = "";
+    }
+
+    /** Starts a chat with a system message (rendered with the first user turn). */
+    public void startChat(String systemMessage) {
+        if (!messages.isEmpty() || length > 0) throw new IllegalStateException("the conversation has already started; reset() first");
+        messages.add(Message.system(systemMessage));
+    }
+
+    /** The chat so far (user messages and replies). */
+    public List<Message> messages() { return List.copyOf(messages); }
+
+    /**
+     * One chat turn: the user message joins the conversation, the conversation is rendered through the
+     * model's chat template, and only what the cache has not seen yet is prefilled. If the template renders
+     * earlier turns differently than before, the session starts over from the full rendering.
+     */
+    public Generation chat(String userMessage, GenerationParams params, TokenListener listener) {
+        checkOpen();
+        List<Message> next = new ArrayList<>(messages);
+        next.add(Message.user(userMessage));
+        String full = engine.chatTemplate().render(next, true);
+        if (length > 0 && !full.startsWith(rendered)) reset();
+        String delta = full.substring(rendered.length());
+        Tokenizer tok = engine.tokenizer();
+        boolean bos = length == 0 && tok.addsBos() && !delta.startsWith(tok.piece(tok.bos()));
+        Generation g = generate(tok.encode(delta, bos, true), params, listener);
+        messages.clear();
+        messages.addAll(next);
+        messages.add(Message.assistant(g.text()));
+        rendered = full + g.text();
+        return g;
     }
 
     /** Continues the sequence with raw text (no chat template), then generates. */

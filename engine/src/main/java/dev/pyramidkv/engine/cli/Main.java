@@ -8,8 +8,8 @@ public final class Main {
     static final List<Command> COMMANDS = List.of(
             new InfoCommand(),
             new ModelsCommand(),
-            new PendingCommand("generate", "generate text from a prompt, with a KV-cache policy", null),
-            new PendingCommand("chat", "chat with the model through its chat template", null),
+            new GenerateCommand(),
+            new ChatCommand(),
             new PendingCommand("schedule", "print the per-layer KV budgets a policy assigns", null),
             new PendingCommand("eval", "run the synthetic long-context evaluation (policies x budgets)", null),
             new PendingCommand("bench", "run the benchmarks", null),
