@@ -127,6 +127,7 @@ final class Vocabulary {
         // llama.cpp walks an unordered map here, so with several candidates its pick is arbitrary; we take list order.
         if (eot < 0) eot = detect(EOT_TEXTS, ids, types);
         if (eom < 0) eom = detect(EOM_TEXTS, ids, types);
+        // fill-in-the-middle prefix/suffix/middle ids are not used here; detecting them still makes them CONTROL
         if (fimPre < 0) detect(FIM_PRE_TEXTS, ids, types);
         if (fimSuf < 0) detect(FIM_SUF_TEXTS, ids, types);
         if (fimMid < 0) detect(FIM_MID_TEXTS, ids, types);
