@@ -10,7 +10,7 @@ public final class Main {
             new ModelsCommand(),
             new GenerateCommand(),
             new ChatCommand(),
-            new PendingCommand("schedule", "print the per-layer KV budgets a policy assigns", null),
+            new ScheduleCommand(),
             new PendingCommand("eval", "run the synthetic long-context evaluation (policies x budgets)", null),
             new PendingCommand("bench", "run the benchmarks", null),
             new PendingCommand("profile", "measure memory and time of prefill and decode", null),
