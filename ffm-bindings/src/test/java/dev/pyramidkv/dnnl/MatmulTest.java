@@ -65,6 +65,13 @@ class MatmulTest {
         assertTrue(run(MatmulSpec.bf16(M, K, N, WeightsLayout.ANY), false) < 1e-6);
     }
 
+    /** Packing converts too: f32 weights as stored in the file, bf16 in oneDNN's chosen layout. */
+    @Test
+    void f32WeightsPackedIntoBf16() {
+        double err = run(MatmulSpec.bf16(M, K, N, WeightsLayout.ANY), false, DataType.F32);
+        assertTrue(err < 1e-6, "max relative error vs bf16-rounded reference " + err);
+    }
+
     /** Row-strided views: src/dst rows inside wider matrices; bytes between rows stay untouched. */
     @Test
     void rowStridedOperands() {
@@ -85,6 +92,11 @@ class MatmulTest {
      * dst starts as NaN between rows, which must survive.
      */
     static double run(MatmulSpec spec, boolean referenceOnUnroundedInputs) {
+        return run(spec, referenceOnUnroundedInputs, spec.weightsType());
+    }
+
+    /** As above; with {@link WeightsLayout#ANY} the plain weights are stored as {@code plainType} and packed. */
+    static double run(MatmulSpec spec, boolean referenceOnUnroundedInputs, DataType plainType) {
         int m = spec.m(), k = spec.k(), n = spec.n();
         Random rnd = new Random(42 + m * 31L + k * 7L + n);
         float[] a = new float[m * k], w = new float[k * n];   // logical src[m][k], w[k][n]
@@ -100,16 +112,16 @@ class MatmulTest {
             WeightsLayout stored = spec.weightsLayout() == WeightsLayout.ANY ? WeightsLayout.KN : spec.weightsLayout();
             long ldw = spec.weightsLayout() == WeightsLayout.ANY ? n : spec.weightsRowStride();
             long rowsStored = stored == WeightsLayout.KN ? k : n;
-            MemorySegment plain = arena.allocate(ldw * rowsStored * spec.weightsType().byteSize(), 64);
+            MemorySegment plain = arena.allocate(ldw * rowsStored * plainType.byteSize(), 64);
             for (int kk = 0; kk < k; kk++)
                 for (int j = 0; j < n; j++) {
                     long idx = stored == WeightsLayout.KN ? kk * ldw + j : j * ldw + kk;
-                    put(plain, spec.weightsType(), idx, w[kk * n + j]);
+                    put(plain, plainType, idx, w[kk * n + j]);
                 }
             MemorySegment weights = plain;
             if (spec.weightsLayout() == WeightsLayout.ANY) {
                 weights = arena.allocate(mm.weightsBytes(), 64);
-                mm.packWeights(plain, spec.weightsType(), WeightsLayout.KN, weights);
+                mm.packWeights(plain, plainType, WeightsLayout.KN, weights);
             }
 
             MemorySegment dst = arena.allocate(spec.dstRowStride() * m * 4L, 64);
