@@ -17,6 +17,7 @@ import static dev.pyramidkv.dnnl.dnnl_h.*;
  * } dnnl_blocking_desc_t;
  * }
  */
+@SuppressWarnings("restricted")   // reinterpret: viewing pointers oneDNN returns
 public final class dnnl_blocking_desc_t {
 
     private dnnl_blocking_desc_t() {}

@@ -15,6 +15,7 @@ import static dev.pyramidkv.dnnl.dnnl_h.*;
  * } dnnl_exec_arg_t;
  * }
  */
+@SuppressWarnings("restricted")   // reinterpret: viewing pointers oneDNN returns
 public final class dnnl_exec_arg_t {
 
     private dnnl_exec_arg_t() {}

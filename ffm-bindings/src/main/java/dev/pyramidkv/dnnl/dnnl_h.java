@@ -27,6 +27,7 @@ import java.lang.invoke.MethodHandle;
  * loads it during class initialisation, so constants and layouts work without oneDNN installed.
  */
 
+@SuppressWarnings("restricted")   // downcall handles are what this class is for
 public final class dnnl_h {
 
     private dnnl_h() {}

@@ -19,6 +19,7 @@ import static dev.pyramidkv.dnnl.dnnl_h.*;
  * } dnnl_matmul_desc_t;
  * }
  */
+@SuppressWarnings("restricted")   // reinterpret: viewing pointers oneDNN returns
 public final class dnnl_matmul_desc_t {
 
     private dnnl_matmul_desc_t() {}

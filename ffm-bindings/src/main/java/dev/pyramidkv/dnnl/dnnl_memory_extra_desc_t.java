@@ -18,6 +18,7 @@ import static dev.pyramidkv.dnnl.dnnl_h.*;
  * } dnnl_memory_extra_desc_t;
  * }
  */
+@SuppressWarnings("restricted")   // reinterpret: viewing pointers oneDNN returns
 public final class dnnl_memory_extra_desc_t {
 
     private dnnl_memory_extra_desc_t() {}

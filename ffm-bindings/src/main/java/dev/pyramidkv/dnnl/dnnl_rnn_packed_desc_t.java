@@ -23,6 +23,7 @@ import static dev.pyramidkv.dnnl.dnnl_h.*;
  * } dnnl_rnn_packed_desc_t;
  * }
  */
+@SuppressWarnings("restricted")   // reinterpret: viewing pointers oneDNN returns
 public final class dnnl_rnn_packed_desc_t {
 
     private dnnl_rnn_packed_desc_t() {}

@@ -18,6 +18,7 @@ import static dev.pyramidkv.dnnl.dnnl_h.*;
  * } dnnl_softmax_desc_t;
  * }
  */
+@SuppressWarnings("restricted")   // reinterpret: viewing pointers oneDNN returns
 public final class dnnl_softmax_desc_t {
 
     private dnnl_softmax_desc_t() {}

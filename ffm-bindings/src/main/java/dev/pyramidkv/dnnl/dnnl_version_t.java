@@ -19,6 +19,7 @@ import static dev.pyramidkv.dnnl.dnnl_h.*;
  * } dnnl_version_t;
  * }
  */
+@SuppressWarnings("restricted")   // reinterpret: viewing pointers oneDNN returns
 public final class dnnl_version_t {
 
     private dnnl_version_t() {}

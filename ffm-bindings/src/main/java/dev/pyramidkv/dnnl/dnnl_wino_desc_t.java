@@ -24,6 +24,7 @@ import static dev.pyramidkv.dnnl.dnnl_h.*;
  * } dnnl_wino_desc_t;
  * }
  */
+@SuppressWarnings("restricted")   // reinterpret: viewing pointers oneDNN returns
 public final class dnnl_wino_desc_t {
 
     private dnnl_wino_desc_t() {}

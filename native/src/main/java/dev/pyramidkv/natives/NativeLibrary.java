@@ -26,6 +26,7 @@ import java.util.function.Function;
  * {@link #lookup()} either returns the symbols or throws one {@link NativeLibraryUnavailableException}
  * whose message lists what was searched and what to do.
  */
+@SuppressWarnings("restricted")   // loading libraries is what this class is for
 public final class NativeLibrary {
 
     private final String soname;
