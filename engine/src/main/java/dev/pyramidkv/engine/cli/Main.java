@@ -13,7 +13,7 @@ public final class Main {
             new ScheduleCommand(),
             new PendingCommand("eval", "run the synthetic long-context evaluation (policies x budgets)", null),
             new PendingCommand("bench", "run the benchmarks", null),
-            new PendingCommand("profile", "measure memory and time of prefill and decode", null),
+            new ProfileCommand(),
             new PendingCommand("analyze", "turn evaluation results into tables and charts", null));
 
     private Main() {
