@@ -10,11 +10,13 @@ import java.lang.foreign.MemorySegment;
  * {@code out[m][n] = Σ_k W[n][k]·x[m][k]} for a GGUF weight W ({@code [N][K]}, any computable type) and
  * {@code M} activation rows, split over the worker pool by output rows. Quantized weights use the
  * activations quantized once by {@link #prepare} (several matmuls of the same input share it).
+ * A single row (decode) with a packed copy of W goes to {@link Gemv}, split by groups of 32 rows.
  * Nothing is allocated per call.
  */
 public final class MatMul {
     private final WorkerPool pool;
     private final Q8Activations q8;
+    private final PackedWeights packed;
 
     // the current call, read by the range task
     private GgufTensor w;
@@ -23,11 +25,22 @@ public final class MatMul {
     private int m;
     private int k;
     private int n;
+    private PackedMatrix gemv;
+    private final MemorySegment[] scratch;   // per thread: Gemv's block sums of one row group
     private final WorkerPool.RangeTask rows = this::rows;
+    private final WorkerPool.RangeTask gemvThreads = this::gemvThreads;
 
     public MatMul(Arena arena, WorkerPool pool, int maxRows, int maxK) {
+        this(arena, pool, maxRows, maxK, PackedWeights.NONE);
+    }
+
+    /** @param packed packed copies of the weights, used when the input is a single row */
+    public MatMul(Arena arena, WorkerPool pool, int maxRows, int maxK, PackedWeights packed) {
         this.pool = pool;
         this.q8 = new Q8Activations(arena, maxRows, maxK);
+        this.packed = packed;
+        this.scratch = new MemorySegment[pool.threads()];
+        for (int t = 0; t < scratch.length; t++) scratch[t] = arena.allocate(Gemv.scratchBytes(maxK), 64);
     }
 
     /** Sets the input {@code x [m][k]} f32 for the following {@link #apply} calls, quantizing it once. */
@@ -46,8 +59,23 @@ public final class MatMul {
         this.w = w;
         this.out = out;
         this.n = (int) w.rows();
-        pool.run(n, rows);
+        PackedMatrix p = m == 1 && q8.rows == 1 ? packed.get(w) : null;
+        if (p != null) {
+            gemv = p;
+            pool.run(pool.threads(), gemvThreads);
+            gemv = null;
+        } else {
+            pool.run(n, rows);
+        }
         this.w = null;
+    }
+
+    /** Threads [from, to) (one each, see {@link WorkerPool#run}) take equal shares of the row groups. */
+    private void gemvThreads(int from, int to) {
+        int threads = pool.threads(), groups = gemv.groups;
+        for (int t = from; t < to; t++) {
+            Gemv.apply(gemv, q8, out, groups * t / threads, groups * (t + 1) / threads, scratch[t]);
+        }
     }
 
     public static boolean needsQ8(GgmlType t) {

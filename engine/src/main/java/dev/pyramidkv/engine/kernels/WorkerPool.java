@@ -37,7 +37,10 @@ public final class WorkerPool implements AutoCloseable {
 
     public int threads() { return threads; }
 
-    /** Runs {@code task} over [0, n) split into contiguous chunks, one per thread; returns when all are done. */
+    /**
+     * Runs {@code task} over [0, n) split into contiguous chunks, one per thread (thread i of T gets
+     * [⌊n·i/T⌋, ⌊n·(i+1)/T⌋), so with n = T each thread gets just its own index); returns when all are done.
+     */
     public void run(int n, RangeTask task) {
         if (threads == 1 || n < 2) {
             task.run(0, n);

@@ -2,6 +2,7 @@ package dev.pyramidkv.engine.model;
 
 import dev.pyramidkv.cache.StagingBuffer;
 import dev.pyramidkv.engine.kernels.MatMul;
+import dev.pyramidkv.engine.kernels.PackedWeights;
 import dev.pyramidkv.engine.kernels.WorkerPool;
 
 import java.lang.foreign.Arena;
@@ -30,7 +31,7 @@ final class ForwardState {
     final MatMul matmul;
     final int scoreStride;
 
-    ForwardState(Arena arena, LlamaConfig c, WorkerPool pool, int maxTokens, int cacheCapacity, int window) {
+    ForwardState(Arena arena, LlamaConfig c, PackedWeights packed, WorkerPool pool, int maxTokens, int cacheCapacity, int window) {
         this.maxTokens = maxTokens;
         this.chunk = Math.min(maxTokens, 64);
         this.window = window;
@@ -51,7 +52,7 @@ final class ForwardState {
         columnSums = f32(arena, (long) c.heads() * maxTokens);
         logits = f32(arena, c.vocab());
         zeros = f32(arena, c.headDim());
-        matmul = new MatMul(arena, pool, chunk, Math.max(Math.max(c.dim(), qDim), c.ffnDim()));
+        matmul = new MatMul(arena, pool, chunk, Math.max(Math.max(c.dim(), qDim), c.ffnDim()), packed);
     }
 
     private static MemorySegment f32(Arena arena, long n) {

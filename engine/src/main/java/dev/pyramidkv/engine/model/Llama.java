@@ -1,6 +1,7 @@
 package dev.pyramidkv.engine.model;
 
 import dev.pyramidkv.engine.gguf.GgufFile;
+import dev.pyramidkv.engine.kernels.PackedWeights;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,6 +14,8 @@ import java.lang.foreign.ValueLayout;
 public final class Llama {
     public final LlamaConfig config;
     public final LlamaWeights weights;
+    /** The quantized matrices repacked for decode (one more copy of their bytes, off-heap in the arena). */
+    public final PackedWeights packed;
     /** RoPE cos/sin per position and rotated pair: {@code [contextLength][ropeDim/2][2]} f32. */
     final MemorySegment rope;
 
@@ -20,6 +23,7 @@ public final class Llama {
         int vocab = (int) file.tensor("token_embd.weight").rows();
         this.config = LlamaConfig.from(file.metadata(), vocab);
         this.weights = new LlamaWeights(file, config);
+        this.packed = PackedWeights.pack(weights.matrices(), arena);
         this.rope = ropeTable(arena, config);
     }
 

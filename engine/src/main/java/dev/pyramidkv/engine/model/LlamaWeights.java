@@ -4,6 +4,9 @@ import dev.pyramidkv.engine.gguf.GgmlType;
 import dev.pyramidkv.engine.gguf.GgufFile;
 import dev.pyramidkv.engine.gguf.GgufTensor;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** The tensors of a llama model, checked for shape and type; slices of the mapped file. */
 public final class LlamaWeights {
     public final GgufTensor tokenEmbedding;   // [vocab][dim]
@@ -40,6 +43,14 @@ public final class LlamaWeights {
                     matrix(f, p + "ffn_up.weight", c.ffnDim(), c.dim()),
                     matrix(f, p + "ffn_down.weight", c.dim(), c.ffnDim()));
         }
+    }
+
+    /** Every matrix of the model (the output once, even when tied to the embedding). */
+    public List<GgufTensor> matrices() {
+        List<GgufTensor> all = new ArrayList<>();
+        for (Layer l : layers) all.addAll(List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()));
+        all.add(output);
+        return all;
     }
 
     private static GgufTensor matrix(GgufFile f, String name, long rows, long cols) {

@@ -49,7 +49,7 @@ public final class Transformer {
         this.cache = cache;
         int capacity = 0;
         for (int l = 0; l < cache.layers(); l++) capacity = Math.max(capacity, cache.region(l).capacity());
-        this.s = new ForwardState(arena, c, pool, maxPromptTokens, capacity, cache.config().window());
+        this.s = new ForwardState(arena, c, model.packed, pool, maxPromptTokens, capacity, cache.config().window());
     }
 
     public LlamaConfig config() { return c; }
