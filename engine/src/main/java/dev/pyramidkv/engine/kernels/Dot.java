@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -14,7 +15,9 @@ import java.nio.ByteOrder;
 /**
  * Dot products of one weight row with one activation row, per weight type, the way llama.cpp pairs them:
  * Q4_0 and Q8_0 with Q8_0 activations, Q4_1 with Q8_1, F32 with F32, F16/BF16 with F16/BF16-rounded
- * activations. Integer block sums are exact; per-block scaled sums accumulate in 16 float lanes.
+ * activations. Integer block sums are exact; per-block scaled sums accumulate in 16 float lanes, which
+ * {@link #sum} adds in a fixed order ({@code reduceLanes(ADD)} does not: its order differs between the
+ * intrinsic and the Java fallback, so results would depend on the JIT's state).
  */
 public final class Dot {
     private Dot() {}
@@ -25,6 +28,54 @@ public final class Dot {
     static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final int QK = Q8Activations.BLOCK;
+    private static final VectorShuffle<Float> SWAP8 = VectorShuffle.fromOp(F512, i -> i ^ 8);
+    private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(F512, i -> i ^ 4);
+    private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(F512, i -> i ^ 2);
+    private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(F512, i -> i ^ 1);
+
+    /**
+     * The 16 lanes of {@code v} added as a fixed tree, the same in compiled and interpreted code: neighbours
+     * first, ((v0+v1) + (v2+v3)) + ((v4+v5) + (v6+v7)) + ..., as lane 0 of v + v^1, then + its ^2, ^4, ^8
+     * (v^k swaps lanes i and i^k).
+     */
+    public static float sum(FloatVector v) {
+        v = v.add(v.rearrange(SWAP1));
+        v = v.add(v.rearrange(SWAP2));
+        v = v.add(v.rearrange(SWAP4));
+        v = v.add(v.rearrange(SWAP8));
+        return v.lane(0);
+    }
+
+    /**
+     * {@code out[c] = Σ_j p[j]·v[j][c]} for c in [0, n): {@code count} weights p (f32 at {@code pOff}) and rows v
+     * at {@code vOff + j·rowBytes}, summed in j order per element (as repeated {@link #axpy} would), 64 columns
+     * at a time in registers.
+     */
+    public static void weightedSum(MemorySegment p, long pOff, int count, MemorySegment v, long vOff, long rowBytes, int n,
+                                   MemorySegment out, long outOff) {
+        int c = 0;
+        for (; c + 64 <= n; c += 64) {
+            FloatVector a0 = FloatVector.zero(F512), a1 = a0, a2 = a0, a3 = a0;
+            long row = vOff + 4L * c;
+            for (int j = 0; j < count; j++, row += rowBytes) {
+                FloatVector pj = FloatVector.broadcast(F512, p.get(ValueLayout.JAVA_FLOAT, pOff + 4L * j));
+                a0 = FloatVector.fromMemorySegment(F512, v, row, LE).fma(pj, a0);
+                a1 = FloatVector.fromMemorySegment(F512, v, row + 64, LE).fma(pj, a1);
+                a2 = FloatVector.fromMemorySegment(F512, v, row + 128, LE).fma(pj, a2);
+                a3 = FloatVector.fromMemorySegment(F512, v, row + 192, LE).fma(pj, a3);
+            }
+            long o = outOff + 4L * c;
+            a0.intoMemorySegment(out, o, LE);
+            a1.intoMemorySegment(out, o + 64, LE);
+            a2.intoMemorySegment(out, o + 128, LE);
+            a3.intoMemorySegment(out, o + 192, LE);
+        }
+        if (c == n) return;
+        for (int i = c; i < n; i++) out.set(ValueLayout.JAVA_FLOAT, outOff + 4L * i, 0f);
+        for (int j = 0; j < count; j++) {
+            axpy(p.get(ValueLayout.JAVA_FLOAT, pOff + 4L * j), v, vOff + j * rowBytes + 4L * c, out, outOff + 4L * c, n - c);
+        }
+    }
 
     /** Σ over k of w[k]·x[k], both f32; {@code w} at byte offset wOff, {@code x} at float index xOff·4. */
     public static float f32(MemorySegment w, long wOff, MemorySegment x, long xOff, int k) {
@@ -36,7 +87,7 @@ public final class Dot {
             FloatVector b = FloatVector.fromMemorySegment(F512, x, xOff + 4L * i, LE);
             acc = a.fma(b, acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc);
         for (; i < k; i++) {
             sum += w.get(ValueLayout.JAVA_FLOAT_UNALIGNED, wOff + 4L * i) * x.get(ValueLayout.JAVA_FLOAT_UNALIGNED, xOff + 4L * i);
         }
@@ -95,7 +146,7 @@ public final class Dot {
             ShortVector x1 = (ShortVector) ByteVector.fromMemorySegment(B128, a.qs, qo + 16, LE).convertShape(VectorOperators.B2S, S256, 0);
             acc = blockSum(lo.mul(x0).add(hi.mul(x1))).fma(FloatVector.broadcast(F512, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD) + summs;
+        return sum(acc) + summs;
     }
 
     /** Q4_0 row (blocks of: f16 d, 16 B nibbles, value = nibble − 8) · Q8_0 activation row {@code r}. */
@@ -115,7 +166,7 @@ public final class Dot {
             ShortVector x1 = (ShortVector) ByteVector.fromMemorySegment(B128, a.qs, qo + 16, LE).convertShape(VectorOperators.B2S, S256, 0);
             acc = blockSum(lo.mul(x0).add(hi.mul(x1))).fma(FloatVector.broadcast(F512, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     /** Q8_0 row (blocks of: f16 d, 32 int8) · Q8_0 activation row {@code r}. */
@@ -138,7 +189,7 @@ public final class Dot {
             FloatVector sum = (FloatVector) p0.add(p1).convertShape(VectorOperators.I2F, F512, 0);
             acc = sum.fma(FloatVector.broadcast(F512, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     private static FloatVector blockSum(ShortVector products) {

@@ -28,7 +28,7 @@ public final class MatMul {
     private PackedMatrix gemv;
     private final MemorySegment[] scratch;   // per thread: Gemv's block sums of one row group
     private final WorkerPool.RangeTask rows = this::rows;
-    private final WorkerPool.RangeTask gemvThreads = this::gemvThreads;
+    private final WorkerPool.ThreadRangeTask gemvGroups = this::gemvGroups;
 
     public MatMul(Arena arena, WorkerPool pool, int maxRows, int maxK) {
         this(arena, pool, maxRows, maxK, PackedWeights.NONE);
@@ -62,7 +62,7 @@ public final class MatMul {
         PackedMatrix p = m == 1 && q8.rows == 1 ? packed.get(w) : null;
         if (p != null) {
             gemv = p;
-            pool.run(pool.threads(), gemvThreads);
+            pool.run(p.groups, 1, gemvGroups);
             gemv = null;
         } else {
             pool.run(n, rows);
@@ -70,12 +70,8 @@ public final class MatMul {
         this.w = null;
     }
 
-    /** Threads [from, to) (one each, see {@link WorkerPool#run}) take equal shares of the row groups. */
-    private void gemvThreads(int from, int to) {
-        int threads = pool.threads(), groups = gemv.groups;
-        for (int t = from; t < to; t++) {
-            Gemv.apply(gemv, q8, out, groups * t / threads, groups * (t + 1) / threads, scratch[t]);
-        }
+    private void gemvGroups(int thread, int from, int to) {
+        Gemv.apply(gemv, q8, out, from, to, scratch[thread]);
     }
 
     public static boolean needsQ8(GgmlType t) {

@@ -1,61 +1,91 @@
 package dev.pyramidkv.engine.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed pool that splits a range of rows over {@code threads} threads (the caller is one of them).
- * Workers spin briefly between calls, then park: decode issues hundreds of small calls per token.
- * {@link #run} allocates nothing.
+ * A fixed pool of {@code threads} threads (the caller is one of them) that share a range of work in small
+ * chunks claimed from a counter, so a thread that the OS delays (the machine is shared) costs at most the
+ * chunk it holds: the others take the rest. Workers spin briefly between calls, then park: decode issues
+ * hundreds of small calls per token. {@link #run} allocates nothing.
  */
 public final class WorkerPool implements AutoCloseable {
-    /** Work on rows [from, to). Implementations are created once and reused. */
+    /** Work on items [from, to). Implementations are created once and reused. */
     public interface RangeTask {
         void run(int from, int to);
     }
 
-    private static final long SPIN_NANOS = 200_000;
+    /** Work on items [from, to) by thread {@code thread} (0 = the caller, up to threads() − 1), e.g. to use its own scratch. */
+    public interface ThreadRangeTask {
+        void run(int thread, int from, int to);
+    }
 
-    private final Thread[] workers;
+    private static final long SPIN_NANOS = 200_000;
+    /** Chunks per thread a range is cut into: small enough to balance, large enough that claiming is cheap. */
+    private static final int CHUNKS_PER_THREAD = 4;
+
+    private final Worker[] workers;
     private final int threads;
-    private volatile RangeTask task;
-    private volatile int total;
-    private volatile int generation;
+    // the call in flight: written by the caller before it publishes a new generation in `state`
+    private ThreadRangeTask task;
+    private RangeTask rangeTask;
+    private int total;
+    private int chunk;
+    /** generation (high 32 bits) and the next unclaimed item (low 32 bits), so a claim is one CAS. */
+    private final AtomicLong state = new AtomicLong();
+    private final AtomicInteger remaining = new AtomicInteger();
+    private final ThreadRangeTask adapter = (thread, from, to) -> rangeTask.run(from, to);
     private volatile boolean closed;
-    private final AtomicInteger pending = new AtomicInteger();
     private volatile Throwable failure;
 
     public WorkerPool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
         this.threads = threads;
-        workers = new Thread[threads - 1];
+        workers = new Worker[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            int index = i + 1;
-            workers[i] = Thread.ofPlatform().daemon().name("pyramidkv-worker-" + index).start(() -> loop(index));
+            workers[i] = new Worker(i + 1);
+            workers[i].start();
         }
     }
 
     public int threads() { return threads; }
 
-    /**
-     * Runs {@code task} over [0, n) split into contiguous chunks, one per thread (thread i of T gets
-     * [⌊n·i/T⌋, ⌊n·(i+1)/T⌋), so with n = T each thread gets just its own index); returns when all are done.
-     */
+    /** Runs {@code task} over [0, n), shared by all threads in chunks; returns when all are done. */
     public void run(int n, RangeTask task) {
         if (threads == 1 || n < 2) {
             task.run(0, n);
             return;
         }
+        rangeTask = task;
+        try {
+            run(n, 1, adapter);
+        } finally {
+            rangeTask = null;
+        }
+    }
+
+    /**
+     * Runs {@code task} over [0, n) in chunks of at least {@code grain} items, shared by all threads;
+     * returns when all are done.
+     */
+    public void run(int n, int grain, ThreadRangeTask task) {
+        if (threads == 1 || n <= grain) {
+            task.run(0, 0, n);
+            return;
+        }
         this.task = task;
         this.total = n;
-        pending.set(workers.length);
-        generation++;
-        for (Thread w : workers) LockSupport.unpark(w);
+        this.chunk = Math.max(grain, (n + threads * CHUNKS_PER_THREAD - 1) / (threads * CHUNKS_PER_THREAD));
+        remaining.set(n);
+        long generation = (state.get() >>> 32) + 1;
+        state.set(generation << 32);                 // publishes the fields above
+        for (Worker w : workers) if (w.parked) LockSupport.unpark(w);
         try {
-            runChunk(0, task, n);
+            work(0, generation);
         } finally {
             long start = System.nanoTime();
-            while (pending.get() != 0) {
+            while (remaining.get() != 0) {           // chunks still running on other threads
                 if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
                 else Thread.yield();
             }
@@ -70,28 +100,52 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void runChunk(int index, RangeTask t, int n) {
-        int from = (int) ((long) n * index / threads);
-        int to = (int) ((long) n * (index + 1) / threads);
-        if (from < to) t.run(from, to);
-    }
-
-    private void loop(int index) {
-        int seen = 0;
+    /** Claims and runs chunks of generation {@code generation} until none is left. */
+    private void work(int thread, long generation) {
         while (true) {
-            long start = System.nanoTime();
-            while (generation == seen && !closed) {
-                if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
-                else LockSupport.park(this);
-            }
-            if (closed) return;
-            seen = generation;
+            long s = state.get();
+            int next = (int) s;
+            if (s >>> 32 != generation || next >= total) return;
+            int end = Math.min(total, next + chunk);
+            if (!state.compareAndSet(s, s + (end - next))) continue;
             try {
-                runChunk(index, task, total);
+                task.run(thread, next, end);
             } catch (Throwable t) {
                 failure = t;
             } finally {
-                pending.decrementAndGet();
+                remaining.addAndGet(next - end);
+            }
+        }
+    }
+
+    private final class Worker extends Thread {
+        final int index;
+        volatile boolean parked;
+
+        Worker(int index) {
+            super("pyramidkv-worker-" + index);
+            this.index = index;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long seen = 0;
+            while (true) {
+                long start = System.nanoTime();
+                long generation;
+                while ((generation = state.get() >>> 32) == seen && !closed) {
+                    if (System.nanoTime() - start < SPIN_NANOS) {
+                        Thread.onSpinWait();
+                    } else {
+                        parked = true;
+                        if (state.get() >>> 32 == seen && !closed) LockSupport.park(WorkerPool.this);
+                        parked = false;
+                    }
+                }
+                if (closed) return;
+                seen = generation;
+                work(index, generation);
             }
         }
     }
@@ -99,6 +153,6 @@ public final class WorkerPool implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Thread w : workers) LockSupport.unpark(w);
+        for (Worker w : workers) LockSupport.unpark(w);
     }
 }

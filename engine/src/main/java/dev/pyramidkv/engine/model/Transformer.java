@@ -260,12 +260,8 @@ public final class Transformer {
             sum += e;
         }
         float inv = (float) (1.0 / sum);
-        MemorySegment.copy(s.zeros, 0, s.att, qOff, rowBytes);   // att has q's [row][head][hd] layout
-        for (int j = 0; j < count; j++) {
-            float p = s.scores.get(JAVA_FLOAT, sc + 4L * j) * inv;
-            s.scores.set(JAVA_FLOAT, sc + 4L * j, p);
-            Dot.axpy(p, values, base + j * rowBytes, s.att, qOff, hd);
-        }
+        for (int j = 0; j < count; j++) s.scores.set(JAVA_FLOAT, sc + 4L * j, s.scores.get(JAVA_FLOAT, sc + 4L * j) * inv);
+        Dot.weightedSum(s.scores, sc, count, values, base, rowBytes, hd, s.att, qOff);   // att has q's [row][head][hd] layout
     }
 
     private static boolean quantized(GgufTensor w) {
