@@ -54,7 +54,7 @@ class GoldenPolicyTest {
         for (Case c : cases())
             tests.add(DynamicTest.dynamicTest(c.name(), () -> {
                 long evictions = 0, compressedLayers = 0;
-                for (int seed = 0; seed < 12; seed++) {
+                for (int seed = 0; seed < 8; seed++) {
                     long[] seen = runCase(c, seed);
                     evictions += seen[0];
                     compressedLayers += seen[1];
