@@ -1,6 +1,11 @@
 package dev.pyramidkv.bench;
 
+import dev.pyramidkv.cache.KvCache;
+import dev.pyramidkv.cache.KvShape;
 import dev.pyramidkv.cache.LayerRegion;
+import dev.pyramidkv.cache.PolicyConfig;
+import dev.pyramidkv.cache.PrefillScores;
+import dev.pyramidkv.cache.StagingBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,6 +40,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Patterns, per head: {@code oldest} drops slot 4 (StreamingLLM decode eviction: one long run moves);
  * {@code random1} drops one random slot (H2O/SnapKV decode eviction); {@code half} keeps a random half
  * (prefill-like, many short runs); {@code everyOther} keeps every other slot (worst case, runs of one row).
+ *
+ * <p>{@code decodeStep} is the steady state of a capped cache: one layer (32 query heads, 8 KV heads, head
+ * dim 128, 4096 slots per head, full), where each op appends one token (every head evicts
+ * {@code evictBatch} entries and compacts when full) and reports that step's attention. It is what one layer
+ * pays per decode token under a decode cap.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp <benchmarks classpath> org.openjdk.jmh.Main CompactionBench}
  */
@@ -155,5 +165,50 @@ public class CompactionBench {
         long row = (long) d.headDim * Float.BYTES;
         MemorySegment.copy(d.copySource, row, d.copySource, 0, d.movedBytes - row);
         return d.copySource;
+    }
+
+    /** A full, capped one-layer cache in steady state: every append must evict. */
+    @State(Scope.Thread)
+    public static class CappedLayer {
+        static final KvShape SHAPE = new KvShape(1, 32, 8, 128);
+        static final int SLOTS = 4096;
+
+        @Param({"streaming", "h2o", "snapkv"}) public String decodePolicy;
+        @Param({"1", "32", "0"}) public int evictBatch;   // 0 = automatic: 4096/64 = 64
+
+        Arena arena;
+        KvCache cache;
+        MemorySegment k, v, probs;
+        int position;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            arena = Arena.ofShared();
+            PolicyConfig config = PolicyConfig.builder(decodePolicy).budget(SLOTS).maxKvTokens(SLOTS).evictBatch(evictBatch).build();
+            cache = KvCache.allocate(arena, SHAPE, config, SLOTS, 0);
+            StagingBuffer staging = StagingBuffer.allocate(arena, SHAPE, SLOTS);
+            SplittableRandom rnd = new SplittableRandom(7);
+            MemorySegment window = arena.allocate(4L * SHAPE.qHeads() * config.window() * SLOTS, 64);
+            MemorySegment columns = arena.allocate(4L * SHAPE.qHeads() * SLOTS, 64);
+            for (long i = 0; i < window.byteSize() / 4; i++) window.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextDouble() / SLOTS);
+            for (long i = 0; i < columns.byteSize() / 4; i++) columns.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextDouble());
+            cache.compressPrefill(0, staging, SLOTS, new PrefillScores(window, columns));   // fills every head
+            k = arena.allocate(4L * SHAPE.kvHeads() * SHAPE.headDim(), 64);
+            v = arena.allocate(4L * SHAPE.kvHeads() * SHAPE.headDim(), 64);
+            probs = arena.allocate(4L * SHAPE.qHeads() * SLOTS, 64);
+            for (long i = 0; i < probs.byteSize() / 4; i++) probs.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextDouble() / SLOTS);
+            position = SLOTS;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() { arena.close(); }
+    }
+
+    /** One decode token through one full, capped layer: append (evicting when full) and observe. */
+    @Benchmark
+    public KvCache decodeStep(CappedLayer c) {
+        c.cache.append(0, c.position++, c.k, 0, c.v, 0);
+        c.cache.observeDecode(0, c.probs, 0, CappedLayer.SLOTS);
+        return c.cache;
     }
 }

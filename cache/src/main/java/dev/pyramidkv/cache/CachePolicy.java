@@ -136,7 +136,7 @@ public abstract sealed class CachePolicy permits FullPolicy, StreamingPolicy, H2
         if (evictable <= 0)
             throw new IllegalStateException("layer " + layer + " kv head " + h + ": all " + len + " entries are protected by policy "
                     + config.kind().cliName() + "; the capacity must exceed " + protectedEntries);
-        return Math.min(config.evictBatch(), evictable);
+        return Math.min(config.evictBatchFor(regions[layer].capacity()), evictable);
     }
 
     /** Keeps every prompt token in every head. */

@@ -64,13 +64,13 @@ class DecodeBoundTest {
                     }
                 }
             }
-            assertTrue(cache.evictions() >= (long) STEPS * SHAPE.kvHeads(), policy + ": evictions " + cache.evictions());
+            assertTrue(cache.evictions() >= STEPS, policy + ": evictions " + cache.evictions());
             int last = PROMPT + STEPS - 1;
             for (int l = 0; l < SHAPE.layers(); l++) {
                 LayerRegion r = cache.region(l);
                 for (int h = 0; h < SHAPE.kvHeads(); h++) {
                     int len = r.length(h);
-                    assertEquals(r.capacity(), len, "a capped head stays full");
+                    assertTrue(len > r.capacity() - cache.evictBatch(l), "a capped head stays within one eviction batch of full: " + len + " of " + r.capacity());
                     for (int i = 0; i < cfg.window(); i++)
                         assertEquals(last - cfg.window() + 1 + i, r.position(h, len - cfg.window() + i), policy + ": recent window kept");
                     for (int s = 1; s < len; s++) assertTrue(r.position(h, s) > r.position(h, s - 1), "slots stay in position order");

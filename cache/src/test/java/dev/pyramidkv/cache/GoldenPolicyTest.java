@@ -90,7 +90,7 @@ class GoldenPolicyTest {
 
                 int capacity = cache.region(l).capacity();
                 PlainReference ref = new PlainReference(c.plainPolicy(), cfg.pooling().cliName(), cfg.gqa().cliName(), WINDOW,
-                        cfg.kernel(), cfg.sinks(), cfg.headFloor(), cfg.evictBatch(), Q_HEADS, KV_HEADS, capacity);
+                        cfg.kernel(), cfg.sinks(), cfg.headFloor(), cache.evictBatch(l), Q_HEADS, KV_HEADS, capacity);
                 int slots = PlainReference.slots(c.scheduleMode(), LAYERS, cfg.budget(), WINDOW, cfg.beta(), n)[l];
                 ref.prefill(prompt, Math.min(slots, capacity));
                 plain.add(ref);

@@ -26,12 +26,22 @@ class PolicyConfigTest {
         assertEquals(ScheduleMode.PYRAMID_REFERENCE, c.schedule());
         assertEquals(4, c.sinks());
         assertTrue(c.maxKvTokens().isEmpty());
-        assertEquals(1, c.evictBatch());
+        assertEquals(0, c.evictBatch(), "automatic");
         assertEquals(ScheduleMode.UNIFORM, PolicyConfig.of("snapkv", 64).schedule());
         assertEquals(ScheduleMode.PYRAMID_REFERENCE, PolicyConfig.of("adakv", 64).schedule());
         assertEquals("pyramid-128", c.label());
         assertEquals(c, c.toBuilder().build());
         assertNotEquals(c, c.toBuilder().budget(64).build());
+    }
+
+    @Test
+    void automaticEvictionFreesASixtyFourthOfTheCapacity() {
+        PolicyConfig auto = PolicyConfig.of("h2o", 64);
+        assertEquals(64, auto.evictBatchFor(4096));
+        assertEquals(2, auto.evictBatchFor(128));
+        assertEquals(1, auto.evictBatchFor(127));
+        assertEquals(1, auto.evictBatchFor(5));
+        assertEquals(3, auto.toBuilder().evictBatch(3).build().evictBatchFor(4096));
     }
 
     @Test
@@ -62,7 +72,7 @@ class PolicyConfigTest {
         rejects(() -> PolicyConfig.builder("snapkv").budget(64).maxKvTokens(8).build(), "maxKvTokens=8");
         rejects(() -> PolicyConfig.builder("streaming").budget(64).window(2).sinks(64).build(), "budget=64", "sinks");
         rejects(() -> PolicyConfig.builder("adakv").budget(64).headFloor(1.5).build(), "headFloor=1.5");
-        rejects(() -> PolicyConfig.builder("h2o").budget(64).evictBatch(0).build(), "evictBatch=0");
+        rejects(() -> PolicyConfig.builder("h2o").budget(64).evictBatch(-1).build(), "evictBatch=-1");
         rejects(() -> PolicyConfig.builder("pyramid").layerSlots(20, 8).build(), "layerSlots[1]=8");
         rejects(() -> PolicyConfig.builder("full").schedule(ScheduleMode.UNIFORM).build(), "schedule=uniform");
         rejects(() -> PolicyConfig.builder("snapkv").budget(64).schedule(ScheduleMode.FULL).build(), "schedule=full");
