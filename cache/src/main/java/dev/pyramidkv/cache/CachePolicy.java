@@ -74,8 +74,7 @@ public abstract sealed class CachePolicy permits FullPolicy, StreamingPolicy, H2
      * region's contents. Keeps {@code min(schedule slots, capacity)} per head.
      */
     final void compressPrefill(int layer, StagingBuffer staging, int n, PrefillScores scores) {
-        PrefillCompressionEvent event = new PrefillCompressionEvent();
-        event.begin();
+        PrefillCompressionEvent event = CacheEvents.begin(CacheEvents.prefillEnabled() ? new PrefillCompressionEvent() : null);
         LayerRegion region = regions[layer];
         int slots = schedule.slots(layer, n);
         if (slots > region.capacity() && config.maxKvTokens().isEmpty())
@@ -83,7 +82,7 @@ public abstract sealed class CachePolicy permits FullPolicy, StreamingPolicy, H2
                     + "-token prompt but its capacity is " + region.capacity() + "; size the cache for this prompt length");
         int target = Math.min(slots, region.capacity());
         prefill(layer, region, staging, n, target, scores);
-        if (event.shouldCommit()) {
+        if (event != null && event.shouldCommit()) {
             int kept = region.liveEntries();
             event.layer = layer;
             event.policy = config.label();
@@ -100,14 +99,13 @@ public abstract sealed class CachePolicy permits FullPolicy, StreamingPolicy, H2
 
     /** Makes room in full head {@code h} of {@code layer}: evicts, compacts, reports. */
     final void makeRoom(int layer, LayerRegion region, int h) {
-        DecodeEvictionEvent event = new DecodeEvictionEvent();
-        event.begin();
+        DecodeEvictionEvent event = CacheEvents.begin(CacheEvents.evictionEnabled() ? new DecodeEvictionEvent() : null);
         int before = region.length(h);
         evict(layer, region, h);
         int after = region.length(h);
         if (after >= before)
             throw new IllegalStateException("policy " + config.kind().cliName() + " freed nothing in layer " + layer + " kv head " + h);
-        if (event.shouldCommit()) {
+        if (event != null && event.shouldCommit()) {
             event.layer = layer;
             event.kvHead = h;
             event.entriesEvicted = before - after;
@@ -138,7 +136,7 @@ public abstract sealed class CachePolicy permits FullPolicy, StreamingPolicy, H2
         if (evictable <= 0)
             throw new IllegalStateException("layer " + layer + " kv head " + h + ": all " + len + " entries are protected by policy "
                     + config.kind().cliName() + "; the capacity must exceed " + protectedEntries);
-        return Math.min(config.evictBatch(), evictable);
+        return Math.min(config.evictBatchFor(regions[layer].capacity()), evictable);
     }
 
     /** Keeps every prompt token in every head. */
