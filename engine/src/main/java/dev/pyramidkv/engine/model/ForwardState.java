@@ -22,6 +22,7 @@ final class ForwardState {
     final MemorySegment up;       // [chunk][ffn]
     final MemorySegment proj;     // [chunk][dim] output of wo / w_down
     final MemorySegment scores;   // [heads][cacheCapacity + maxTokens] attention row scratch
+    final MemorySegment kqvAcc;   // [heads][32][headDim] accumulators of the attention-weighted values
     final MemorySegment logits;   // [vocab]
     final MatMul matmul;
     final int scoreStride;
@@ -43,6 +44,7 @@ final class ForwardState {
         proj = f32(arena, (long) chunk * c.dim());
         scoreStride = cacheCapacity + maxTokens;
         scores = f32(arena, (long) c.heads() * scoreStride);
+        kqvAcc = f32(arena, (long) c.heads() * 32 * c.headDim());
         logits = f32(arena, c.vocab());
         matmul = new MatMul(arena, pool, chunk, Math.max(Math.max(c.dim(), qDim), c.ffnDim()));
     }
