@@ -95,7 +95,7 @@ public class GemvBench {
             for (int i = 0; i < k; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextGaussian());
             out = arena.allocate(4L * w.rows(), 64);
             mm = new MatMul(arena, pool, 1, k, pw);
-            mm.prepare(x, 1, k, true);           // the same input for every copy
+            mm.prepare(x, 1, k, true, false);    // the same input for every copy
             gbPerCall = bytes / 1e9;
             System.out.printf("%n%s: %d copies of %.2f MB%n", w.name(), n, bytes / 1e6);
         }
@@ -152,6 +152,6 @@ public class GemvBench {
 
     @Benchmark
     public void quantize(Input in) {
-        in.mm.prepare(in.x, 1, in.k, true);
+        in.mm.prepare(in.x, 1, in.k, true, false);
     }
 }

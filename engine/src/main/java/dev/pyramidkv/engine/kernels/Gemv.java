@@ -18,17 +18,18 @@ import static jdk.incubator.vector.VectorOperators.S2I;
 
 /**
  * {@code out[n] = Σ_k W[n][k]·x[k]} for one activation row and a {@link PackedMatrix}, over row groups
- * {@code [g0, g1)}. The arithmetic of {@link Dot}, per block: the integer sum Σ q_w·q_x (exact), times
- * d_w·d_x, accumulated in f32; Q4_1 adds m_w·s_x, Q4_0 uses q_w − 8. Each row sums its blocks in order.
+ * {@code [g0, g1)}, bit for bit as {@link Dot} (and ggml's AVX2 vec_dot) computes each row: per block of 32,
+ * the integer sums of 4 consecutive products ("quads") form 8 lanes, {@code acc_l = fma(quad_l, dw·dx, acc_l)}
+ * over the blocks in order, then hsum_float_8 of the 8 accumulators, plus for Q4_1 the chain
+ * {@code mins = fma(m, s, mins)}. Here a vector lane is a row: the 8 accumulators are 8 vectors of 16 rows.
  * <p>
  * Per group (16 rows) two passes, each a small method: C2 stops inlining once a compilation reaches
  * ~40,000 nodes (LiveNodeCountInliningCutoff), which a Vector API method does at ~50 vector calls, and a
- * call that is not inlined boxes its vectors. So {@code *Sums} writes the exact integer block sums of the
- * group's rows, as floats, to a per-thread {@code scratch [blocks][16] f32}; {@link #scale} applies the
+ * call that is not inlined boxes its vectors. So {@code *Quads} writes the exact integer quad sums of the
+ * group's rows, as floats, to a per-thread {@code scratch [blocks][8][16] f32}; {@link #scale} applies the
  * scales. In the integer pass each 64-byte chunk is multiplied by int broadcasts of activation pairs
- * ({@code q16}, int16): products stay in 16-bit lanes while they cannot overflow (Q4: ≤ 16 products of
- * ≤ 15·127 per lane and block; Q8_0: 2 products of ≤ 128·127), then each int lane adds its two halves.
- * Nothing allocates; every sum has a fixed order.
+ * ({@code q16}, int16): a short lane holds one product (≤ 128·127) or the sum of two, then each int lane
+ * adds its two halves (lanes 2i, 2i+1 → row i). Nothing allocates.
  */
 public final class Gemv {
     private Gemv() {}
@@ -40,85 +41,90 @@ public final class Gemv {
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final int HALF_BITS = 0x8FFFE000;   // sign, exponent and mantissa of a sign-extended f16 shifted left by 13
     static final float HALF_SCALE = 0x1p112f;  // f16 exponent bias 15 → f32 bias 127
+    private static final long QUADS = 8 * 64;  // scratch bytes per block: 8 quads × 16 rows f32
 
     /** Bytes of scratch one thread needs for rows of {@code k} elements. */
     public static long scratchBytes(int k) {
-        return 64L * (k / PackedMatrix.QK);
+        return QUADS * (k / PackedMatrix.QK);
     }
 
     /** Groups [g0, g1) of {@code out = w · x}, x being activation row 0 of {@code a}. */
     public static void apply(PackedMatrix w, Q8Activations a, MemorySegment out, int g0, int g1, MemorySegment scratch) {
-        boolean q8 = w.type == GgmlType.Q8_0, min = w.type == GgmlType.Q4_1, offset8 = w.type == GgmlType.Q4_0;
+        boolean q8 = w.type == GgmlType.Q8_0;
         for (int g = g0; g < g1; g++) {
-            if (q8) q8Sums(w, g, a, scratch);
-            else q4Sums(w, g, a, scratch, offset8);
-            scale(w, g, a, scratch, min, out);
+            if (q8) q8Quads(w, g, a, scratch);
+            else q4Quads(w, g, a, scratch);
+            scale(w, g, a, scratch, out);
         }
     }
 
     /**
-     * Σ q·q8 of the 16 rows of group g, per block, into scratch[b][16] as floats (exact). Chunk c holds
-     * nibbles q[8c+2n+j] (n = 0..3) of row i in lane 2i+j, multiplied by the pair (q8[8c+2n], q8[8c+2n+1]).
-     * Q4_0 ({@code offset8}) subtracts 8·Σq8: Σ (q−8)·q8.
+     * The quads of Q4_1 group g: chunk c holds nibbles q[8c+2n+j] (n = 0..3) of row i in lane 2i+j, multiplied
+     * by the pair (q8[8c+2n], q8[8c+2n+1]); nibbles 0, 1 make quad 2c (elements 8c..8c+3), 2, 3 quad 2c+1.
      */
-    static void q4Sums(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch, boolean offset8) {
+    static void q4Quads(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch) {
         MemorySegment data = w.data, x = a.q16;
         ShortVector nibble = ShortVector.broadcast(S512, (short) 0xF);
         long o = (long) g * w.blocks * 4 * 64;
-        for (int b = 0; b < w.blocks; b++) {
-            ShortVector acc = ShortVector.zero(S512);      // ≤ 16 products of ≤ 15·127 per lane
-            for (int c = 0; c < 4; c++, o += 64) {
-                long xo = 64L * b + 16L * c;               // bytes of q8[32b + 8c]
-                ShortVector v = ShortVector.fromMemorySegment(S512, data, o, LE);
-                acc = acc.add(v.and(nibble).mul(pair(x, xo)))
-                         .add(v.lanewise(LSHR, 4).and(nibble).mul(pair(x, xo + 4)))
-                         .add(v.lanewise(LSHR, 8).and(nibble).mul(pair(x, xo + 8)))
-                         .add(v.lanewise(LSHR, 12).mul(pair(x, xo + 12)));
-            }
-            IntVector sum = rowSums(acc.reinterpretAsInts());
-            if (offset8) sum = sum.sub(8 * a.sum.get(ValueLayout.JAVA_INT, 4L * b));
-            sum.convertShape(I2F, F512, 0).intoMemorySegment(scratch, 64L * b, LE);
+        long quad = 0;
+        for (int c = 0; c < 4 * w.blocks; c++, o += 64, quad += 128) {
+            long xo = 16L * c;                             // bytes of q8[8c] (the chunks of a block follow its elements)
+            ShortVector v = ShortVector.fromMemorySegment(S512, data, o, LE);
+            ShortVector lo = v.and(nibble).mul(pair(x, xo)).add(v.lanewise(LSHR, 4).and(nibble).mul(pair(x, xo + 4)));
+            ShortVector hi = v.lanewise(LSHR, 8).and(nibble).mul(pair(x, xo + 8)).add(v.lanewise(LSHR, 12).mul(pair(x, xo + 12)));
+            rowSums(lo.reinterpretAsInts()).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad, LE);
+            rowSums(hi.reinterpretAsInts()).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad + 64, LE);
+        }
+    }
+
+    /** The quads of Q8_0 group g: chunk c holds q[4c+j] (low byte) and q[4c+2+j] (high byte) of row i in lane 2i+j. */
+    static void q8Quads(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch) {
+        MemorySegment data = w.data, x = a.q16;
+        long o = (long) g * w.blocks * 8 * 64;
+        long quad = 0;
+        for (int c = 0; c < 8 * w.blocks; c++, o += 64, quad += 64) {
+            long xo = 8L * c;                              // bytes of q8[4c]
+            ShortVector v = ShortVector.fromMemorySegment(S512, data, o, LE);
+            ShortVector lo = v.lanewise(LSHL, 8).lanewise(ASHR, 8);       // sign-extended low bytes
+            ShortVector hi = v.lanewise(ASHR, 8);
+            // |lo·x + hi·x'| ≤ 2·128·127 < 2^15
+            ShortVector pairs = lo.mul(pair(x, xo)).add(hi.mul(pair(x, xo + 4)));
+            rowSums(pairs.reinterpretAsInts()).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad, LE);
         }
     }
 
     /**
-     * Σ q·q8 of group g's rows for Q8_0. Chunk c holds q[4c+j] (low byte) and q[4c+2+j] (high byte) of row i
-     * in lane 2i+j; a product pair fits a short, so each chunk widens to ints.
+     * out[16g + i] = hsum8(acc_0..7) (+ mins), acc_l = Σ_b fma(quad[b][l], d[b]·d8[b], acc_l) and
+     * mins = Σ_b fma(m[b], s8[b], mins) in block order, as ggml_vec_dot_q4_1_q8_1 / q8_0_q8_0.
      */
-    static void q8Sums(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch) {
-        MemorySegment data = w.data, x = a.q16;
-        long o = (long) g * w.blocks * 8 * 64;
-        for (int b = 0; b < w.blocks; b++) {
-            IntVector sum = IntVector.zero(I512);
-            for (int c = 0; c < 8; c++, o += 64) {
-                long xo = 64L * b + 8L * c;                // bytes of q8[32b + 4c]
-                ShortVector v = ShortVector.fromMemorySegment(S512, data, o, LE);
-                ShortVector lo = v.lanewise(LSHL, 8).lanewise(ASHR, 8);       // sign-extended low bytes
-                ShortVector hi = v.lanewise(ASHR, 8);
-                // |lo·x + hi·x'| ≤ 2·128·127 < 2^15
-                sum = sum.add(rowSums(lo.mul(pair(x, xo)).add(hi.mul(pair(x, xo + 4))).reinterpretAsInts()));
-            }
-            sum.convertShape(I2F, F512, 0).intoMemorySegment(scratch, 64L * b, LE);
+    static void scale(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch, MemorySegment out) {
+        MemorySegment data = w.data;
+        boolean min = w.fields == 2;
+        long o = w.scalesAt + (long) g * w.blocks * w.fields * 32;
+        FloatVector a0 = FloatVector.zero(F512), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, mins = a0;
+        long q = 0;
+        for (int b = 0; b < w.blocks; b++, o += 32L * w.fields, q += QUADS) {
+            FloatVector dd = half(ShortVector.fromMemorySegment(S256, data, o, LE)).mul(a.d.get(ValueLayout.JAVA_FLOAT, 4L * b));
+            a0 = quad(scratch, q).fma(dd, a0);
+            a1 = quad(scratch, q + 64).fma(dd, a1);
+            a2 = quad(scratch, q + 128).fma(dd, a2);
+            a3 = quad(scratch, q + 192).fma(dd, a3);
+            a4 = quad(scratch, q + 256).fma(dd, a4);
+            a5 = quad(scratch, q + 320).fma(dd, a5);
+            a6 = quad(scratch, q + 384).fma(dd, a6);
+            a7 = quad(scratch, q + 448).fma(dd, a7);
+            if (min) mins = half(ShortVector.fromMemorySegment(S256, data, o + 32, LE)).fma(FloatVector.broadcast(F512, a.s.get(ValueLayout.JAVA_FLOAT, 4L * b)), mins);
         }
+        // hsum_float_8: t_l = a_l + a_(l+4), then (t0 + t2) + (t1 + t3)
+        FloatVector sum = a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7)));
+        if (min) sum = sum.add(mins);
+        long row = (long) PackedMatrix.GROUP * g;
+        if (row + PackedMatrix.GROUP <= w.rows) sum.intoMemorySegment(out, 4 * row, LE);
+        else sum.intoMemorySegment(out, 4 * row, LE, F512.indexInRange(row, w.rows));   // padding rows are not written
     }
 
-    /** out[16g + i] = Σ_b sums[b][i]·(d[b][i]·d8[b]) (+ m[b][i]·s8[b] when {@code min}), in block order. */
-    static void scale(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch, boolean min, MemorySegment out) {
-        MemorySegment data = w.data;
-        long o = w.scalesAt + (long) g * w.blocks * w.fields * 32;
-        FloatVector acc = FloatVector.zero(F512);
-        for (int b = 0; b < w.blocks; b++, o += 32L * w.fields) {
-            FloatVector sum = FloatVector.fromMemorySegment(F512, scratch, 64L * b, LE);
-            FloatVector d = half(ShortVector.fromMemorySegment(S256, data, o, LE));
-            acc = sum.fma(d.mul(a.d.get(ValueLayout.JAVA_FLOAT, 4L * b)), acc);
-            if (min) {
-                FloatVector m = half(ShortVector.fromMemorySegment(S256, data, o + 32, LE));
-                acc = m.fma(FloatVector.broadcast(F512, a.s.get(ValueLayout.JAVA_FLOAT, 4L * b)), acc);
-            }
-        }
-        long row = (long) PackedMatrix.GROUP * g;
-        if (row + PackedMatrix.GROUP <= w.rows) acc.intoMemorySegment(out, 4 * row, LE);
-        else acc.intoMemorySegment(out, 4 * row, LE, F512.indexInRange(row, w.rows));   // padding rows are not written
+    private static FloatVector quad(MemorySegment scratch, long off) {
+        return FloatVector.fromMemorySegment(F512, scratch, off, LE);
     }
 
     /** The int pair at byte {@code off} of {@code x}, broadcast: short lanes alternate x[e], x[e+1]. */

@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * {@code out[m][n] = Σ_k W[n][k]·x[m][k]} for a GGUF weight W ({@code [N][K]}, any computable type) and
  * {@code M} activation rows, split over the worker pool by output rows. Quantized weights use the
  * activations quantized once by {@link #prepare} (several matmuls of the same input share it).
- * A single row (decode) with a packed copy of W goes to {@link Gemv}, split by groups of 32 rows.
+ * A single row (decode) with a packed copy of W goes to {@link Gemv}, split by groups of 16 rows.
  * Nothing is allocated per call.
  */
 public final class MatMul {
@@ -25,6 +25,7 @@ public final class MatMul {
     private int m;
     private int k;
     private int n;
+    private boolean batch;
     private PackedMatrix gemv;
     private final MemorySegment[] scratch;   // per thread: Gemv's block sums of one row group
     private final WorkerPool.RangeTask rows = this::rows;
@@ -43,11 +44,16 @@ public final class MatMul {
         for (int t = 0; t < scratch.length; t++) scratch[t] = arena.allocate(Gemv.scratchBytes(maxK), 64);
     }
 
-    /** Sets the input {@code x [m][k]} f32 for the following {@link #apply} calls, quantizing it once. */
-    public void prepare(MemorySegment x, int m, int k, boolean quantize) {
+    /**
+     * Sets the input {@code x [m][k]} f32 for the following {@link #apply} calls, quantizing it once.
+     * {@code batch}: the rows belong to a llama.cpp micro-batch of 2+ tokens, where it multiplies F32
+     * weights with llamafile's tiled sgemm (another summation order) instead of row dot products.
+     */
+    public void prepare(MemorySegment x, int m, int k, boolean quantize, boolean batch) {
         this.x = x;
         this.m = m;
         this.k = k;
+        this.batch = batch;
         if (quantize) q8.quantize(x, m, k);
         else q8.rows = -1;
     }
@@ -82,6 +88,7 @@ public final class MatMul {
         MemorySegment data = w.data();
         long rowBytes = w.rowBytes();
         GgmlType type = w.type();
+        boolean tiled = batch && k % 8 == 0 && n % 4 == 0;   // when llamafile_sgemm takes an F32 matmul
         for (int j = from; j < to; j++) {
             long wOff = j * rowBytes;
             for (int r = 0; r < m; r++) {
@@ -90,7 +97,7 @@ public final class MatMul {
                     case Q4_1 -> Dot.q4_1(data, wOff, q8, r, k);
                     case Q4_0 -> Dot.q4_0(data, wOff, q8, r, k);
                     case Q8_0 -> Dot.q8_0(data, wOff, q8, r, k);
-                    case F32 -> Dot.f32(data, wOff, x, xOff, k);
+                    case F32 -> tiled ? Dot.f32Tiled(data, wOff, x, xOff, k) : Dot.f32(data, wOff, x, xOff, k);
                     case F16 -> Dot.f16(data, wOff, x, xOff, k);
                     case BF16 -> Dot.bf16(data, wOff, x, xOff, k);
                     default -> throw new IllegalArgumentException("no kernel for " + type + " (tensor '" + w.name() + "')");

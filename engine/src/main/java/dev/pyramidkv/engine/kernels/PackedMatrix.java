@@ -17,10 +17,10 @@ import java.lang.foreign.ValueLayout;
  * 32b..32b+31); in each 64-byte chunk, short lane {@code 2i+j} belongs to row {@code 16g+i}:
  * <pre>
  * quants [groups][blocks][chunks][64 B]   from byte 0
- *   Q4_1, Q4_0: 4 chunks; chunk c, lane 2i+j: nibble n (bits 4n..4n+3) = q[8c + 2n + j], n = 0..3
+ *   Q4_1: 4 chunks; chunk c, lane 2i+j: nibble n (bits 4n..4n+3) = q[8c + 2n + j], n = 0..3
  *   Q8_0:       8 chunks; chunk c, lane 2i+j: low byte q[4c + j], high byte q[4c + 2 + j]
  * scales [groups][blocks][fields][16] f16 from byte {@link #scalesAt}
- *   Q4_1: d then m; Q4_0, Q8_0: d
+ *   Q4_1: d then m; Q8_0: d
  * </pre>
  * Same bytes as the GGUF tensor plus padding rows, so the packed copy costs one more copy of the quantized
  * weights, off-heap in the model's arena (SmolLM2-135M Q4_1: ~96 MB); decode then reads only the packed copy.
@@ -55,8 +55,9 @@ public final class PackedMatrix {
         this.data = data;
     }
 
+    /** Q4_1 and Q8_0 (Q4_0 rows stay on the row kernels: llama.cpp itself repacks Q4_0 with another order). */
     public static boolean supports(GgmlType t) {
-        return t == GgmlType.Q4_1 || t == GgmlType.Q4_0 || t == GgmlType.Q8_0;
+        return t == GgmlType.Q4_1 || t == GgmlType.Q8_0;
     }
 
     private static int groups(long rows) { return (int) ((rows + GROUP - 1) / GROUP); }
@@ -73,9 +74,9 @@ public final class PackedMatrix {
 
     public long bytes() { return data.byteSize(); }
 
-    /** Copies {@code t} ({@code [N][K]} Q4_1, Q4_0 or Q8_0) into the packed layout, allocated in {@code arena}. */
+    /** Copies {@code t} ({@code [N][K]} Q4_1 or Q8_0) into the packed layout, allocated in {@code arena}. */
     public static PackedMatrix pack(GgufTensor t, Arena arena) {
-        if (!supports(t.type())) throw new IllegalArgumentException("tensor '" + t.name() + "' has type " + t.type() + ", which has no packed layout (Q4_0, Q4_1, Q8_0)");
+        if (!supports(t.type())) throw new IllegalArgumentException("tensor '" + t.name() + "' has type " + t.type() + ", which has no packed layout (Q4_1, Q8_0)");
         if (t.rows() > Integer.MAX_VALUE || t.rowLength() > Integer.MAX_VALUE) throw new IllegalArgumentException("tensor '" + t.name() + "' is too large to pack: " + t.shape());
         PackedMatrix p = new PackedMatrix(t.name(), t.type(), (int) t.rows(), (int) t.rowLength(), arena.allocate(bytesFor(t), 64));
         p.copyFrom(t);

@@ -20,7 +20,6 @@ import java.nio.ByteOrder;
  * q16 [rows][k]      int16  the same values widened, for the packed GEMV's broadcasts
  * d   [rows][k/32]   f32    block scales, f16-rounded
  * s   [rows][k/32]   f32    d·Σq, f16-rounded (Q8_1)
- * sum [rows][k/32]   int32  Σq exactly (Q4_0's offset −8·Σq)
  * </pre>
  */
 public final class Q8Activations {
@@ -37,7 +36,6 @@ public final class Q8Activations {
     final MemorySegment q16;
     final MemorySegment d;
     final MemorySegment s;
-    final MemorySegment sum;
     final int maxRows;
     final int maxK;
     int k;          // row length of the current contents
@@ -50,7 +48,6 @@ public final class Q8Activations {
         this.q16 = arena.allocate((long) maxRows * maxK * 2, 64);
         this.d = arena.allocate((long) maxRows * (maxK / BLOCK) * 4, 64);
         this.s = arena.allocate((long) maxRows * (maxK / BLOCK) * 4, 64);
-        this.sum = arena.allocate((long) maxRows * (maxK / BLOCK) * 4, 64);
     }
 
     /**
@@ -85,7 +82,6 @@ public final class Q8Activations {
                 long so = ((long) r * blocks + b) * 4;
                 d.set(ValueLayout.JAVA_FLOAT, so, Fp16.round(dd));
                 s.set(ValueLayout.JAVA_FLOAT, so, Fp16.round(dd * total));
-                sum.set(ValueLayout.JAVA_INT, so, total);
             }
         }
     }
