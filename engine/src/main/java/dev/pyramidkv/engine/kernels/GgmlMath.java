@@ -1,5 +1,14 @@
 package dev.pyramidkv.engine.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
 /**
  * ggml's vectorized float functions (AVX2+FMA build) evaluated one lane at a time, which gives the same
  * bits since every step is lane-wise. Used where llama.cpp uses them: SiLU and the softmax exponentials.
@@ -45,5 +54,54 @@ public final class GgmlMath {
      */
     public static float silu(float x, int i, int n) {
         return i < (n & ~7) ? silu(x) : x / (1f + CMath.expf(-x));
+    }
+
+    static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    /**
+     * {@link #expf} on every lane, the same operations lane-wise (so the same bits); null when a lane needs
+     * the |n| &gt; 126 path, which the caller then takes one lane at a time (rare: e^x beyond ~2^±126).
+     */
+    public static FloatVector expf(FloatVector x) {
+        FloatVector z = x.fma(0x1.715476p+0f, SHIFT);
+        FloatVector n = z.sub(SHIFT);
+        if (n.abs().compare(VectorOperators.GT, 126f).anyTrue()) return null;
+        FloatVector minusN = n.neg();
+        FloatVector b = minusN.fma(x.broadcast(0x1.7f7d1cp-20f), minusN.fma(x.broadcast(0x1.62e4p-1f), x));
+        FloatVector k = z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(ONE).reinterpretAsFloats();
+        FloatVector u = b.mul(b);
+        FloatVector j = b.fma(0x1.0e4020p-7f, 0x1.573e2ep-5f).fma(u, b.fma(0x1.555e66p-3f, 0x1.fffdb6p-2f)).fma(u, b.mul(0x1.ffffecp-1f));
+        return k.fma(j, k);
+    }
+
+    /**
+     * {@code g[i] = silu(g[i])·u[i]} for i in [0, n) (f32 at byte offsets), elements as {@link #silu(float, int, int)}
+     * numbers them within rows of {@code row} elements: vectors where ggml uses ggml_v_silu, lanes otherwise.
+     */
+    public static void siluMul(MemorySegment g, long gOff, MemorySegment u, long uOff, int n, int row) {
+        int vectorized = row & ~7;        // per row, ggml_v_silu covers [0, row & ~7)
+        int i = 0;
+        while (i < n) {
+            int inRow = i % row;
+            long go = gOff + 4L * i, uo = uOff + 4L * i;
+            if (inRow + 16 <= vectorized) {
+                FloatVector x = FloatVector.fromMemorySegment(F512, g, go, LE);
+                FloatVector e = expf(FloatVector.zero(F512).sub(x));
+                if (e != null) {
+                    x.div(e.add(1f)).mul(FloatVector.fromMemorySegment(F512, u, uo, LE)).intoMemorySegment(g, go, LE);
+                    i += 16;
+                    continue;
+                }
+                for (int l = 0; l < 16; l++, i++) put(g, u, gOff, uOff, i, silu(g.get(ValueLayout.JAVA_FLOAT, gOff + 4L * i), i % row, row));
+                continue;
+            }
+            put(g, u, gOff, uOff, i, silu(g.get(ValueLayout.JAVA_FLOAT, go), inRow, row));
+            i++;
+        }
+    }
+
+    private static void put(MemorySegment g, MemorySegment u, long gOff, long uOff, int i, float silu) {
+        g.set(ValueLayout.JAVA_FLOAT, gOff + 4L * i, silu * u.get(ValueLayout.JAVA_FLOAT, uOff + 4L * i));
     }
 }

@@ -26,7 +26,11 @@ public final class MatMul {
     private int k;
     private int n;
     private boolean batch;
-    private PackedMatrix gemv;
+    // the packed single-row call in flight: up to 3 matrices sharing the input, their groups numbered in sequence
+    private final PackedMatrix[] gemv = new PackedMatrix[3];
+    private final MemorySegment[] gemvOut = new MemorySegment[3];
+    private final int[] gemvStart = new int[4];
+    private int gemvCount;
     private final MemorySegment[] scratch;   // per thread: Gemv's block sums of one row group
     private final WorkerPool.RangeTask rows = this::rows;
     private final WorkerPool.ThreadRangeTask gemvGroups = this::gemvGroups;
@@ -67,17 +71,76 @@ public final class MatMul {
         this.n = (int) w.rows();
         PackedMatrix p = m == 1 && q8.rows == 1 ? packed.get(w) : null;
         if (p != null) {
-            gemv = p;
-            pool.run(p.groups, 1, gemvGroups);
-            gemv = null;
+            gemvCount = 0;
+            addGemv(p, out);
+            runGemv();
         } else {
             pool.run(n, rows);
         }
         this.w = null;
     }
 
+    /**
+     * {@code out1 = x·w1ᵀ}, {@code out2 = x·w2ᵀ}: two weights with the prepared input, e.g. gate and up. A single
+     * row on packed weights is one pool call for both (decode makes ~200 calls per token, each a wake-up and a wait).
+     */
+    public void apply(GgufTensor w1, MemorySegment out1, GgufTensor w2, MemorySegment out2) {
+        PackedMatrix p1 = packedRow(w1), p2 = packedRow(w2);
+        if (p1 == null || p2 == null) {
+            apply(w1, out1);
+            apply(w2, out2);
+            return;
+        }
+        gemvCount = 0;
+        addGemv(p1, out1);
+        addGemv(p2, out2);
+        runGemv();
+    }
+
+    /** As {@link #apply(GgufTensor, MemorySegment, GgufTensor, MemorySegment)} for three weights, e.g. q, k and v. */
+    public void apply(GgufTensor w1, MemorySegment out1, GgufTensor w2, MemorySegment out2, GgufTensor w3, MemorySegment out3) {
+        PackedMatrix p1 = packedRow(w1), p2 = packedRow(w2), p3 = packedRow(w3);
+        if (p1 == null || p2 == null || p3 == null) {
+            apply(w1, out1);
+            apply(w2, out2);
+            apply(w3, out3);
+            return;
+        }
+        gemvCount = 0;
+        addGemv(p1, out1);
+        addGemv(p2, out2);
+        addGemv(p3, out3);
+        runGemv();
+    }
+
+    /** The packed copy of w when the prepared input is a single quantized row matching it, else null. */
+    private PackedMatrix packedRow(GgufTensor w) {
+        if (m != 1 || q8.rows != 1 || w.rowLength() != k) return null;
+        return packed.get(w);
+    }
+
+    private void addGemv(PackedMatrix p, MemorySegment out) {
+        gemv[gemvCount] = p;
+        gemvOut[gemvCount] = out;
+        gemvStart[gemvCount + 1] = gemvStart[gemvCount] + p.groups;
+        gemvCount++;
+    }
+
+    private void runGemv() {
+        pool.run(gemvStart[gemvCount], 1, gemvGroups);
+        for (int i = 0; i < gemvCount; i++) {
+            gemv[i] = null;
+            gemvOut[i] = null;
+        }
+    }
+
+    /** Groups [from, to) of the matrices in flight, numbered in sequence. */
     private void gemvGroups(int thread, int from, int to) {
-        Gemv.apply(gemv, q8, out, from, to, scratch[thread]);
+        for (int i = 0; i < gemvCount; i++) {
+            int start = gemvStart[i], end = gemvStart[i + 1];
+            int lo = Math.max(from, start), hi = Math.min(to, end);
+            if (lo < hi) Gemv.apply(gemv[i], q8, gemvOut[i], lo - start, hi - start, scratch[thread]);
+        }
     }
 
     public static boolean needsQ8(GgmlType t) {

@@ -162,9 +162,7 @@ public final class Transformer {
         for (int i = 0; i < m; i++) rmsNorm(s.xb, 4L * i * dim, s.x, 4L * (r0 + i) * dim, w.attnNorm(), dim, c.rmsEps());
         MatMul mm = s.matmul;
         mm.prepare(s.xb, m, dim, quantized(w.wq()), batch);
-        mm.apply(w.wq(), s.q);        // [m][heads*hd]
-        mm.apply(w.wk(), s.kRows);    // [m][kvHeads*hd]
-        mm.apply(w.wv(), s.vRows);    // [m][kvHeads*hd]
+        mm.apply(w.wq(), s.q, w.wk(), s.kRows, w.wv(), s.vRows);   // [m][heads*hd], [m][kvHeads*hd] ×2
         for (int i = 0; i < m; i++) {
             int pos = start + r0 + i;
             for (int h = 0; h < c.heads(); h++) rope(s.q, ((long) i * c.heads() + h) * hd * 4, pos);
@@ -205,12 +203,8 @@ public final class Transformer {
         for (int i = 0; i < m; i++) rmsNorm(s.xb, 4L * i * dim, s.x, 4L * (r0 + i) * dim, w.ffnNorm(), dim, c.rmsEps());
         MatMul mm = s.matmul;
         mm.prepare(s.xb, m, dim, quantized(w.wGate()), batch);
-        mm.apply(w.wGate(), s.gate);
-        mm.apply(w.wUp(), s.up);
-        for (long i = 0; i < (long) m * ffn; i++) {
-            float g = s.gate.getAtIndex(JAVA_FLOAT, i);
-            s.gate.setAtIndex(JAVA_FLOAT, i, GgmlMath.silu(g, (int) (i % ffn), ffn) * s.up.getAtIndex(JAVA_FLOAT, i));
-        }
+        mm.apply(w.wGate(), s.gate, w.wUp(), s.up);
+        GgmlMath.siluMul(s.gate, 0, s.up, 0, m * ffn, ffn);
         mm.prepare(s.gate, m, ffn, quantized(w.wDown()), batch);
         mm.apply(w.wDown(), s.proj);
         addRows(s.x, r0, s.proj, m, dim);
@@ -275,7 +269,14 @@ public final class Transformer {
             max = Math.max(max, v);
         }
         double sum = 0;
-        for (int j0 = 0; j0 < count; j0 += 8) {
+        int j0 = 0;
+        for (; j0 + 8 <= count; j0 += 8) {   // groups of 8 as vectors (the same bits as lane by lane below)
+            FloatVector e = GgmlMath.expf(FloatVector.fromMemorySegment(F, s.scores, sc + 4L * j0, LE).sub(max));
+            if (e == null) break;            // a lane beyond ggml's fast range: this group and the rest one by one
+            e.intoMemorySegment(s.scores, sc + 4L * j0, LE);
+            sum += Dot.hsum8(e);
+        }
+        for (; j0 < count; j0 += 8) {
             float e0 = exp(sc, j0, count, max), e1 = exp(sc, j0 + 1, count, max), e2 = exp(sc, j0 + 2, count, max), e3 = exp(sc, j0 + 3, count, max);
             float e4 = exp(sc, j0 + 4, count, max), e5 = exp(sc, j0 + 5, count, max), e6 = exp(sc, j0 + 6, count, max), e7 = exp(sc, j0 + 7, count, max);
             sum += ((e0 + e4) + (e2 + e6)) + ((e1 + e5) + (e3 + e7));
@@ -294,7 +295,9 @@ public final class Transformer {
         int hd = c.headDim();
         int lanes = attBatch && hd % 4 == 0 ? 8 : 32;   // llamafile_sgemm needs rows % 4 == 0
         long acc = (long) h * 32 * rowBytes;
-        for (long i = 0; i < (long) lanes * hd; i++) s.kqvAcc.set(JAVA_FLOAT, acc + 4 * i, 0f);
+        long zeroed = 0, accBytes = 4L * lanes * hd;
+        for (; zeroed + F.vectorByteSize() <= accBytes; zeroed += F.vectorByteSize()) FloatVector.zero(F).intoMemorySegment(s.kqvAcc, acc + zeroed, LE);
+        for (; zeroed < accBytes; zeroed += 4) s.kqvAcc.set(JAVA_FLOAT, acc + zeroed, 0f);
         for (int j = 0; j < count; j++) {
             float p = s.scores.get(JAVA_FLOAT, sc + 4L * j);
             long vOff = base + j * rowBytes;
@@ -309,7 +312,21 @@ public final class Transformer {
                 s.kqvAcc.set(JAVA_FLOAT, a + 4L * d, Math.fma(p, values.get(JAVA_FLOAT, vOff + 4L * d), s.kqvAcc.get(JAVA_FLOAT, a + 4L * d)));
             }
         }
-        for (int d = 0; d < hd; d++) {
+        int d = 0;
+        for (; d + F.length() <= hd; d += F.length()) {   // the same sums as below, 8 elements d at a time
+            FloatVector r;
+            if (lanes == 32) {
+                FloatVector x0 = sum4s(acc, rowBytes, 0, d), x1 = sum4s(acc, rowBytes, 1, d), x2 = sum4s(acc, rowBytes, 2, d), x3 = sum4s(acc, rowBytes, 3, d);
+                FloatVector x4 = sum4s(acc, rowBytes, 4, d), x5 = sum4s(acc, rowBytes, 5, d), x6 = sum4s(acc, rowBytes, 6, d), x7 = sum4s(acc, rowBytes, 7, d);
+                r = x0.add(x4).add(x1.add(x5)).add(x2.add(x6).add(x3.add(x7)));
+            } else {
+                FloatVector x0 = lanes(acc, rowBytes, 0, d), x1 = lanes(acc, rowBytes, 1, d), x2 = lanes(acc, rowBytes, 2, d), x3 = lanes(acc, rowBytes, 3, d);
+                FloatVector x4 = lanes(acc, rowBytes, 4, d), x5 = lanes(acc, rowBytes, 5, d), x6 = lanes(acc, rowBytes, 6, d), x7 = lanes(acc, rowBytes, 7, d);
+                r = x0.add(x4).add(x2.add(x6)).add(x1.add(x5).add(x3.add(x7)));
+            }
+            r.intoMemorySegment(s.att, out + 4L * d, LE);
+        }
+        for (; d < hd; d++) {
             float r;
             if (lanes == 32) {   // GGML_F32x8_REDUCE: (a0+a2)+(a1+a3), halves, two hadds
                 float x0 = sum4(acc, rowBytes, 0, d), x1 = sum4(acc, rowBytes, 1, d), x2 = sum4(acc, rowBytes, 2, d), x3 = sum4(acc, rowBytes, 3, d);
@@ -322,6 +339,16 @@ public final class Transformer {
             }
             s.att.set(JAVA_FLOAT, out + 4L * d, r);
         }
+    }
+
+    /** {@link #sum4} for elements [d, d+8). */
+    private FloatVector sum4s(long acc, long rowBytes, int l, int d) {
+        return lanes(acc, rowBytes, l, d).add(lanes(acc, rowBytes, l + 16, d)).add(lanes(acc, rowBytes, l + 8, d).add(lanes(acc, rowBytes, l + 24, d)));
+    }
+
+    /** Accumulator {@code lane}'s elements [d, d+8). */
+    private FloatVector lanes(long acc, long rowBytes, int lane, int d) {
+        return FloatVector.fromMemorySegment(F, s.kqvAcc, acc + lane * rowBytes + 4L * d, LE);
     }
 
     /** Lane l of the four 8-lane accumulators added as (a0 + a2) + (a1 + a3). */
@@ -379,9 +406,11 @@ public final class Transformer {
     }
 
     private static void addRows(MemorySegment x, int r0, MemorySegment y, int m, int dim) {
-        long base = (long) r0 * dim;
-        for (long i = 0; i < (long) m * dim; i++) {
-            x.setAtIndex(JAVA_FLOAT, base + i, x.getAtIndex(JAVA_FLOAT, base + i) + y.getAtIndex(JAVA_FLOAT, i));
+        long base = 4L * r0 * dim, n = (long) m * dim, i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            long o = base + 4 * i;
+            FloatVector.fromMemorySegment(F, x, o, LE).add(FloatVector.fromMemorySegment(F, y, 4 * i, LE)).intoMemorySegment(x, o, LE);
         }
+        for (; i < n; i++) x.set(JAVA_FLOAT, base + 4 * i, x.get(JAVA_FLOAT, base + 4 * i) + y.getAtIndex(JAVA_FLOAT, i));
     }
 }

@@ -59,4 +59,41 @@ class GgmlMathTest {
             }
         }
     }
+
+    /** The vector expf is the scalar one lane by lane, bit for bit, or declines (null) for the |n| > 126 path. */
+    @Test
+    void vectorExpfEqualsTheScalarOneLaneByLane() {
+        float[] xs = new float[16], got = new float[16];
+        int vectors = 0, declined = 0;
+        for (float x0 = -110f; x0 <= 100f; x0 += 0.37f) {
+            for (int l = 0; l < 16; l++) xs[l] = x0 + l * 0.0123f;
+            var e = GgmlMath.expf(jdk.incubator.vector.FloatVector.fromArray(GgmlMath.F512, xs, 0));
+            if (e == null) { declined++; continue; }
+            vectors++;
+            e.intoArray(got, 0);
+            for (int l = 0; l < 16; l++) assertEquals(Float.floatToRawIntBits(GgmlMath.expf(xs[l])), Float.floatToRawIntBits(got[l]), "expf(" + xs[l] + ")");
+        }
+        assertTrue(vectors > 400 && declined > 20, vectors + " vectors, " + declined + " declined");
+    }
+
+    /** siluMul equals silu(g, i, n)·u element by element, over two rows with vector, declined and tail parts. */
+    @Test
+    void siluMulEqualsTheScalarDefinitionBitForBit() {
+        int row = 172, n = 2 * row;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment g = arena.allocate(4L * n), u = arena.allocate(4L * n);
+            float[] expected = new float[n];
+            java.util.Random rnd = new java.util.Random(3);
+            for (int i = 0; i < n; i++) {
+                float gi = i == 40 ? -100f : (float) (rnd.nextGaussian() * 6), ui = (float) rnd.nextGaussian();   // -100: e^100 needs the slow path
+                g.setAtIndex(ValueLayout.JAVA_FLOAT, i, gi);
+                u.setAtIndex(ValueLayout.JAVA_FLOAT, i, ui);
+                expected[i] = GgmlMath.silu(gi, i % row, row) * ui;
+            }
+            GgmlMath.siluMul(g, 0, u, 0, n, row);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(g.getAtIndex(ValueLayout.JAVA_FLOAT, i)), "element " + i);
+            }
+        }
+    }
 }

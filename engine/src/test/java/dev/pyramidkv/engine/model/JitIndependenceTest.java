@@ -4,54 +4,60 @@ import dev.pyramidkv.cache.KvCache;
 import dev.pyramidkv.cache.KvShape;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.engine.api.Engine;
+import dev.pyramidkv.engine.gguf.GgufFile;
+import dev.pyramidkv.engine.gguf.GgufTensor;
+import dev.pyramidkv.engine.kernels.MatMul;
+import dev.pyramidkv.engine.kernels.PackedWeights;
 import dev.pyramidkv.engine.kernels.WorkerPool;
 import dev.pyramidkv.engine.testing.TestModels;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The same forward pass gives bit-identical logits whatever the JIT has compiled. A child JVM limited to
- * C1 ({@code -XX:TieredStopAtLevel=1}) runs every Vector API operation through its Java fallback; this JVM
- * runs the same tokens after warming up (10 prompts, 200 decode steps), with C2's intrinsics. Any reduction whose order depends on
- * the code path (as {@code FloatVector.reduceLanes(ADD)} does) shows up as differing bits.
+ * Results do not depend on what the JIT has compiled. A child JVM limited to C1 ({@code -XX:TieredStopAtLevel=1})
+ * runs every Vector API operation through its Java fallback; this JVM computes the same after 200 warm-up
+ * rounds, with C2's intrinsics. Any sum whose order depends on the code path (as
+ * {@code FloatVector.reduceLanes(ADD)}'s does) shows up as differing bits. Compared: stories260K's logits
+ * after a prompt and two decode steps (F32 dots, attention, softmax, SiLU, RMSNorm, RoPE), and single-row
+ * products with packed SmolLM2 matrices (Q4_1 k and down projections, the first 512 rows of the Q8_0 output).
+ * A whole SmolLM2 forward pass is too slow on the fallback (~40 s per token).
  */
 class JitIndependenceTest {
-    static final String PROMPT = "The capital of France is";
-    static final int[] NEXT = {2473, 314};   // two decode steps after the prompt
+    static final String PROMPT = "Lily and Tom went to the park.";
+    static final int[] NEXT = {30, 41};   // two decode steps after the prompt
 
     @Test
-    void smollm2LogitsAreTheSameInterpretedAndCompiled() throws Exception {
-        Path model = TestModels.smollm2();
-        Path out = Files.createTempFile("pkv-logits", ".bin");
+    void resultsAreTheSameInterpretedAndCompiled() throws Exception {
+        Path stories = TestModels.stories260K(), smol = TestModels.smollm2();
+        Path out = Files.createTempFile("pkv-cold", ".bin"), log = Files.createTempFile("pkv-cold", ".log");
         try {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:TieredStopAtLevel=1", "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), Logits.class.getName(), model.toString(), out.toString()));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the C1-only child did not finish in 5 minutes");
-            assertEquals(0, p.exitValue(), "child exit status");
+                    "-cp", System.getProperty("java.class.path"), Results.class.getName(), stories.toString(), smol.toString(), out.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the C1-only child did not finish in 4 minutes");
+            assertEquals(0, p.exitValue(), () -> "child failed:\n" + read(log));
             float[] cold = floats(Files.readAllBytes(out));
 
-            float[] warm;
-            try (Engine engine = Engine.load(model)) {
-                Transformer t = Logits.transformer(engine, Arena.ofAuto(), new WorkerPool(2));
-                for (int i = 0; i < 10; i++) Logits.run(engine, t);   // warm up prefill,
-                for (int i = 0; i < 200; i++) t.forward(NEXT[i % 2]);  // and decode: C2 compiles the kernels
-                warm = Logits.run(engine, t);
-            }
+            float[] last = null;
+            for (int i = 0; i < 200; i++) last = Results.compute(stories, smol);
+            float[] warm = last;
+            assertEquals(warm.length, cold.length);
             int differing = 0, first = -1;
             for (int i = 0; i < cold.length; i++) {
                 if (Float.floatToRawIntBits(cold[i]) != Float.floatToRawIntBits(warm[i])) {
@@ -59,10 +65,19 @@ class JitIndependenceTest {
                     if (first < 0) first = i;
                 }
             }
-            assertEquals(warm.length, cold.length);
-            assertEquals(0, differing, differing + " logits differ, the first at token " + first + ": " + (first < 0 ? "" : cold[first] + " cold, " + warm[first] + " warm"));
+            int f = first;
+            assertEquals(0, differing, () -> "of " + cold.length + " results, these differ; the first, #" + f + ": " + cold[f] + " cold, " + warm[f] + " warm");
         } finally {
             Files.deleteIfExists(out);
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 
@@ -72,32 +87,58 @@ class JitIndependenceTest {
         return f;
     }
 
-    /** Run in the child JVM: the prompt, two decode steps, the last logits written to a file as f32 LE. */
-    public static final class Logits {
+    /** Run in the child JVM too: every result in one array, written to a file as f32 LE. */
+    public static final class Results {
         public static void main(String[] args) throws IOException {
-            try (Engine engine = Engine.load(Path.of(args[0])); WorkerPool pool = new WorkerPool(2)) {
-                float[] logits = run(engine, transformer(engine, Arena.ofAuto(), pool));
-                ByteBuffer b = ByteBuffer.allocate(4 * logits.length).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(logits);
-                Files.write(Path.of(args[1]), b.array());
+            float[] r = compute(Path.of(args[0]), Path.of(args[1]));
+            ByteBuffer b = ByteBuffer.allocate(4 * r.length).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(r);
+            Files.write(Path.of(args[2]), b.array());
+        }
+
+        static float[] compute(Path stories, Path smol) throws IOException {
+            float[] logits = storiesLogits(stories);
+            float[] products = packedProducts(smol);
+            float[] all = new float[logits.length + products.length];
+            System.arraycopy(logits, 0, all, 0, logits.length);
+            System.arraycopy(products, 0, all, logits.length, products.length);
+            return all;
+        }
+
+        private static float[] storiesLogits(Path model) throws IOException {
+            try (Engine engine = Engine.load(model); Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+                LlamaConfig c = engine.config();
+                KvCache cache = KvCache.allocate(arena, new KvShape(c.layers(), c.heads(), c.kvHeads(), c.headDim()),
+                        PolicyConfig.builder("full").build(), 64, 0);
+                Transformer t = new Transformer(engine.model(), arena, pool, cache, 64);
+                int[] prompt = engine.tokenizer().encode(PROMPT, engine.tokenizer().addsBos(), true);
+                t.forward(prompt, 0, prompt.length);
+                for (int token : NEXT) t.forward(token);
+                return t.logits().toArray(ValueLayout.JAVA_FLOAT);
             }
         }
 
-        static Transformer transformer(Engine engine, Arena arena, WorkerPool pool) {
-            LlamaConfig c = engine.config();
-            KvCache cache = KvCache.allocate(arena, new KvShape(c.layers(), c.heads(), c.kvHeads(), c.headDim()),
-                    PolicyConfig.builder("full").build(), 256, 0);
-            return new Transformer(engine.model(), arena, pool, cache, 256);
-        }
-
-        static float[] run(Engine engine, Transformer t) {
-            t.cache().clear();
-            int[] prompt = engine.tokenizer().encode(PROMPT, engine.tokenizer().addsBos(), true);
-            t.forward(prompt, 0, prompt.length);
-            for (int token : NEXT) t.forward(token);
-            float[] l = new float[engine.config().vocab()];
-            for (int i = 0; i < l.length; i++) l[i] = t.logits().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i);
-            return Arrays.copyOf(l, l.length);
+        private static float[] packedProducts(Path model) throws IOException {
+            try (GgufFile f = GgufFile.open(model); Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+                GgufTensor embd = f.tensor("token_embd.weight");
+                GgufTensor output512 = new GgufTensor(embd.name(), embd.type(), new long[]{embd.rowLength(), 512}, embd.offset(), embd.data());
+                List<GgufTensor> ws = List.of(f.tensor("blk.0.attn_k.weight"), f.tensor("blk.5.ffn_down.weight"), output512);
+                PackedWeights packed = PackedWeights.pack(ws, arena);
+                float[] all = new float[ws.stream().mapToInt(w -> (int) w.rows()).sum()];
+                int at = 0;
+                Random rnd = new Random(9);
+                for (GgufTensor w : ws) {
+                    int k = (int) w.rowLength();
+                    MemorySegment x = arena.allocate(4L * k, 64), y = arena.allocate(4L * w.rows(), 64);
+                    for (int i = 0; i < k; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextGaussian());
+                    MatMul mm = new MatMul(arena, pool, 1, k, packed);
+                    mm.prepare(x, 1, k, true, false);
+                    mm.apply(w, y);
+                    MemorySegment.copy(y, ValueLayout.JAVA_FLOAT, 0, all, at, (int) w.rows());
+                    at += (int) w.rows();
+                }
+                return all;
+            }
         }
     }
 }
