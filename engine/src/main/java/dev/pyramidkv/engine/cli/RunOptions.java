@@ -4,6 +4,7 @@ import dev.pyramidkv.cache.GqaAggregation;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.cache.Pooling;
 import dev.pyramidkv.cache.ScheduleMode;
+import dev.pyramidkv.engine.api.Backend;
 import dev.pyramidkv.engine.api.GenerationParams;
 import dev.pyramidkv.engine.api.SessionConfig;
 
@@ -76,11 +77,22 @@ final class RunOptions {
 
     static Options session(Options o) {
         return o.value("--threads", "N", "worker threads (default: all cores)")
-                .value("--context", "N", "context length, at most the model's (default: the model's)");
+                .value("--context", "N", "context length, at most the model's (default: the model's)")
+                .value("--backend", "onednn|java", "prompt prefill: oneDNN bf16 GEMMs (default; Java if libdnnl is missing) "
+                        + "or Java kernels with llama.cpp's exact numerics");
     }
 
     static SessionConfig session(ParsedArgs a, PolicyConfig policy, int decodeHeadroom) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new SessionConfig(policy, a.intValue("--threads", cores, 1, 1024), a.intValue("--context", 0, 0, 1 << 20), decodeHeadroom);
+        return new SessionConfig(policy, a.intValue("--threads", cores, 1, 1024), a.intValue("--context", 0, 0, 1 << 20),
+                decodeHeadroom, backend(a));
+    }
+
+    static Backend backend(ParsedArgs a) {
+        try {
+            return Backend.parse(a.string("--backend", "onednn"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--backend: " + e.getMessage());
+        }
     }
 }
