@@ -74,11 +74,14 @@ public final class WorkerPool implements AutoCloseable {
             task.run(0, 0, n);
             return;
         }
+        // Close the previous generation first: a late thread that read its state may compare it with the
+        // fields written below, but its claim (a CAS on that state) now fails.
+        long generation = (state.get() >>> 32) + 1;
+        state.set((generation - 1) << 32 | Integer.MAX_VALUE);
         this.task = task;
         this.total = n;
         this.chunk = Math.max(grain, (n + threads * CHUNKS_PER_THREAD - 1) / (threads * CHUNKS_PER_THREAD));
         remaining.set(n);
-        long generation = (state.get() >>> 32) + 1;
         state.set(generation << 32);                 // publishes the fields above
         for (Worker w : workers) if (w.parked) LockSupport.unpark(w);
         try {
