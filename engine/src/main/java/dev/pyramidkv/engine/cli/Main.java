@@ -11,10 +11,10 @@ public final class Main {
             new GenerateCommand(),
             new ChatCommand(),
             new PendingCommand("schedule", "print the per-layer KV budgets a policy assigns", null),
-            new PendingCommand("eval", "run the synthetic long-context evaluation (policies x budgets)", null),
+            new EvalCommand(),
             new PendingCommand("bench", "run the benchmarks", null),
             new PendingCommand("profile", "measure memory and time of prefill and decode", null),
-            new PendingCommand("analyze", "turn evaluation results into tables and charts", null));
+            new AnalyzeCommand());
 
     private Main() {
     }
