@@ -10,10 +10,10 @@ public final class Main {
             new ModelsCommand(),
             new GenerateCommand(),
             new ChatCommand(),
-            new PendingCommand("schedule", "print the per-layer KV budgets a policy assigns", null),
+            new ScheduleCommand(),
             new EvalCommand(),
             new PendingCommand("bench", "run the benchmarks", null),
-            new PendingCommand("profile", "measure memory and time of prefill and decode", null),
+            new ProfileCommand(),
             new AnalyzeCommand());
 
     private Main() {

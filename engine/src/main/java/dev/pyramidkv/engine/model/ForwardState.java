@@ -26,6 +26,7 @@ final class ForwardState {
     final MemorySegment windowProbs; // [heads][window][maxTokens] probabilities of the prompt's last rows
     final MemorySegment columnSums;  // [heads][maxTokens] attention mass each prompt token received
     final MemorySegment logits;   // [vocab]
+    final MemorySegment zeros;    // [headDim] to clear a row without slicing
     final MatMul matmul;
     final int scoreStride;
 
@@ -49,6 +50,7 @@ final class ForwardState {
         windowProbs = f32(arena, (long) c.heads() * window * maxTokens);
         columnSums = f32(arena, (long) c.heads() * maxTokens);
         logits = f32(arena, c.vocab());
+        zeros = f32(arena, c.headDim());
         matmul = new MatMul(arena, pool, chunk, Math.max(Math.max(c.dim(), qDim), c.ffnDim()));
     }
 

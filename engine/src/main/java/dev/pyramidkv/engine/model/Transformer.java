@@ -124,8 +124,7 @@ public final class Transformer {
             }
         }
         // logits of the last row only: [vocab] = output · norm(x[n-1])
-        MemorySegment last = s.x.asSlice(4L * (n - 1) * dim, 4L * dim);
-        rmsNorm(s.xb, 0, last, 0, model.weights.outputNorm, dim, c.rmsEps());
+        rmsNorm(s.xb, 0, s.x, 4L * (n - 1) * dim, model.weights.outputNorm, dim, c.rmsEps());
         s.matmul.prepare(s.xb, 1, dim, quantized(model.weights.output));
         s.matmul.apply(model.weights.output, s.logits);
     }
@@ -261,7 +260,7 @@ public final class Transformer {
             sum += e;
         }
         float inv = (float) (1.0 / sum);
-        s.att.asSlice(qOff, rowBytes).fill((byte) 0);   // att has q's [row][head][hd] layout
+        MemorySegment.copy(s.zeros, 0, s.att, qOff, rowBytes);   // att has q's [row][head][hd] layout
         for (int j = 0; j < count; j++) {
             float p = s.scores.get(JAVA_FLOAT, sc + 4L * j) * inv;
             s.scores.set(JAVA_FLOAT, sc + 4L * j, p);

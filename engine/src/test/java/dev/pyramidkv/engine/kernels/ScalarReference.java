@@ -8,11 +8,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** Plain, obviously-correct versions of the kernels, in double, for tests only. */
-final class ScalarReference {
+public final class ScalarReference {
     private ScalarReference() {}
 
     /** Quantizes one block of 32 like llama.cpp: returns q, and d/s (f16-rounded) in ds[0], ds[1]. */
-    static int[] quantizeBlock(float[] x, int off, float[] ds) {
+    public static int[] quantizeBlock(float[] x, int off, float[] ds) {
         float amax = 0;
         for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[off + j]));
         float d = amax / 127f;

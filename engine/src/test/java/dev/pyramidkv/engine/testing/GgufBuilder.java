@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Writes small GGUF images byte by byte, the way the spec lays them out, for malformed-file tests. */
+/**
+ * Writes small GGUF images byte by byte, the way the spec lays them out, for malformed-file tests; or,
+ * with {@link #reserveTensor} and {@link #header}, the head of a large image whose data the caller writes.
+ */
 public final class GgufBuilder {
     private final ByteArrayOutputStream kv = new ByteArrayOutputStream();
     private final List<byte[]> infos = new ArrayList<>();
@@ -15,6 +18,7 @@ public final class GgufBuilder {
     private int kvCount;
     private int version = 3;
     private int alignment = 32;
+    private long reserved;   // data bytes laid out by reserveTensor, written by the caller
 
     public GgufBuilder version(int v) { version = v; return this; }
 
@@ -45,22 +49,50 @@ public final class GgufBuilder {
 
     /** Adds a tensor of any type id with raw data bytes. */
     public GgufBuilder tensor(String name, long[] dims, int typeId, byte[] bytes) {
+        if (reserved > 0) throw new IllegalStateException("tensor '" + name + "': cannot add data after reserveTensor");
         while (data.size() % alignment != 0) data.write(0);
-        ByteArrayOutputStream info = new ByteArrayOutputStream();
-        str(info, name); u32(info, dims.length);
-        for (long d : dims) u64(info, d);
-        u32(info, typeId); u64(info, data.size());
-        infos.add(info.toByteArray());
+        info(name, dims, typeId, data.size());
         data.writeBytes(bytes);
         return this;
     }
 
-    public byte[] build() {
+    /**
+     * Adds a tensor info for {@code bytes} of data the caller writes at the returned offset of the data
+     * section (which starts {@code header().length} bytes into the image).
+     */
+    public long reserveTensor(String name, long[] dims, int typeId, long bytes) {
+        if (data.size() > 0) throw new IllegalStateException("tensor '" + name + "': cannot reserve after tensors with data");
+        long offset = (reserved + alignment - 1) / alignment * alignment;
+        info(name, dims, typeId, offset);
+        reserved = offset + bytes;
+        return offset;
+    }
+
+    private void info(String name, long[] dims, int typeId, long offset) {
+        ByteArrayOutputStream info = new ByteArrayOutputStream();
+        str(info, name); u32(info, dims.length);
+        for (long d : dims) u64(info, d);
+        u32(info, typeId); u64(info, offset);
+        infos.add(info.toByteArray());
+    }
+
+    /** Bytes of data section the reserved tensors span. */
+    public long reservedBytes() { return reserved; }
+
+    /** Header, metadata and tensor infos, padded to the alignment: everything before the data section. */
+    public byte[] header() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         u32(out, 0x46554747); u32(out, version); u64(out, infos.size()); u64(out, kvCount);
         out.writeBytes(kv.toByteArray());
         for (byte[] i : infos) out.writeBytes(i);
         while (out.size() % alignment != 0) out.write(0);
+        return out.toByteArray();
+    }
+
+    public byte[] build() {
+        if (reserved > 0) throw new IllegalStateException("reserved tensors have no data here: use header() and write the data section");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(header());
         out.writeBytes(data.toByteArray());
         return out.toByteArray();
     }

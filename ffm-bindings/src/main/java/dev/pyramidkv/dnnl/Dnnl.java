@@ -1,0 +1,96 @@
+package dev.pyramidkv.dnnl;
+
+import dev.pyramidkv.natives.DnnlLibrary;
+import dev.pyramidkv.natives.NativeLibraryUnavailableException;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.pyramidkv.dnnl.dnnl_h.*;
+
+/**
+ * Library-wide facts and switches: whether oneDNN can be used here, its version, verbose mode,
+ * the CPU instruction set it dispatches to.
+ */
+public final class Dnnl {
+
+    private Dnnl() {}
+
+    /** What {@code dnnl_version()} reports about the loaded library. */
+    public record Version(int major, int minor, int patch, String hash, int cpuRuntime, int gpuRuntime) {
+        @Override
+        public String toString() {
+            return major + "." + minor + "." + patch;
+        }
+    }
+
+    /** True if libdnnl.so.2 loads and is the 2.x API these bindings describe. */
+    public static boolean isAvailable() {
+        return unavailableReason().isEmpty();
+    }
+
+    /** Why oneDNN cannot be used (what was searched, what to do), or "" if it can. */
+    public static String unavailableReason() {
+        if (!DnnlLibrary.isAvailable()) return DnnlLibrary.unavailableReason();
+        Version v = version();
+        if (v.major() != DNNL_VERSION_MAJOR) {
+            return "libdnnl at " + DnnlLibrary.library().location().orElse("?") + " is oneDNN " + v
+                    + ", but pyramidkv's bindings are for oneDNN " + DNNL_VERSION_MAJOR + ".x"
+                    + " (install Debian's libdnnl2: apt-get install libdnnl2, or set " + DnnlLibrary.OVERRIDE_ENV + ")";
+        }
+        return "";
+    }
+
+    /** Throws {@link NativeLibraryUnavailableException} (with {@link #unavailableReason()}) unless oneDNN is usable. */
+    public static void requireAvailable() {
+        String why = unavailableReason();
+        if (!why.isEmpty()) throw new NativeLibraryUnavailableException(why);
+    }
+
+    public static Version version() {
+        MemorySegment v = dnnl_version_t.reinterpret(dnnl_version());
+        MemorySegment hash = dnnl_version_t.hash(v);
+        return new Version(dnnl_version_t.major(v), dnnl_version_t.minor(v), dnnl_version_t.patch(v),
+                hash.address() == 0 ? "" : hash.getString(0),
+                dnnl_version_t.cpu_runtime(v), dnnl_version_t.gpu_runtime(v));
+    }
+
+    /** 0: quiet, 1: print each primitive execution, 2: also creation. Same as {@code ONEDNN_VERBOSE}. */
+    public static void setVerbose(int level) {
+        DnnlException.check(dnnl_set_verbose(level), "dnnl_set_verbose", "setting verbose level " + level);
+    }
+
+    /**
+     * Caps the instruction set oneDNN's JIT may use (a {@code dnnl_cpu_isa_t}, e.g.
+     * {@link dnnl_h#dnnl_cpu_isa_avx2}). Works only before the first primitive is created.
+     */
+    public static void setMaxCpuIsa(int isa) {
+        DnnlException.check(dnnl_set_max_cpu_isa(isa), "dnnl_set_max_cpu_isa", "capping the ISA at " + cpuIsaName(isa));
+    }
+
+    /** The instruction set oneDNN dispatches to on this machine (a {@code dnnl_cpu_isa_t}). */
+    public static int effectiveCpuIsa() {
+        return dnnl_get_effective_cpu_isa();
+    }
+
+    public static String cpuIsaName(int isa) {
+        return switch (isa) {
+            case dnnl_cpu_isa_all -> "all";
+            case dnnl_cpu_isa_sse41 -> "sse41";
+            case dnnl_cpu_isa_avx -> "avx";
+            case dnnl_cpu_isa_avx2 -> "avx2";
+            case dnnl_cpu_isa_avx512_core -> "avx512_core";
+            case dnnl_cpu_isa_avx512_core_vnni -> "avx512_core_vnni";
+            case dnnl_cpu_isa_avx512_core_bf16 -> "avx512_core_bf16";
+            case dnnl_cpu_isa_avx512_core_amx -> "avx512_core_amx";
+            default -> "isa 0x" + Integer.toHexString(isa);
+        };
+    }
+
+    /** One line for logs, e.g. {@code oneDNN 2.6.3 (libdnnl.so.2 from /usr/lib/..., ISA avx512_core_bf16)}. */
+    public static String describe() {
+        String why = unavailableReason();
+        if (!why.isEmpty()) return "oneDNN unavailable: " + why;
+        return "oneDNN " + version() + " (" + DnnlLibrary.SONAME + " from "
+                + DnnlLibrary.library().location().orElse("?") + ", ISA " + cpuIsaName(effectiveCpuIsa()) + ")";
+    }
+}
