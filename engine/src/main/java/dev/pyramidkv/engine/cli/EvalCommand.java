@@ -34,7 +34,9 @@ final class EvalCommand implements Command {
     @Override
     public Options options() {
         Options o = new Options().modelOption()
-                .value("--preset", "NAME", "the grid to start from: quick (512 and 1k tokens, ~40 prompts) or paper (1k-8k, all tasks); default quick")
+                .value("--preset", "NAME", "the grid to start from (default quick); the options below replace its parts. "
+                        + EvalGrid.Preset.QUICK.name() + ": " + EvalGrid.Preset.QUICK.about() + "; "
+                        + EvalGrid.Preset.PAPER.name() + ": " + EvalGrid.Preset.PAPER.about())
                 .value("--tasks", "LIST", "tasks, comma-separated, or 'all': passkey,niah_number,niah_word,niah_uuid,niah_multikey,niah_multivalue,vt,cwe")
                 .value("--lengths", "LIST", "context lengths in tokens, e.g. 1024,2048,4096")
                 .value("--depths", "LIST", "needle depths in percent, e.g. 0,25,50,75,100")

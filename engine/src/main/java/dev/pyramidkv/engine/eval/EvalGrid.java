@@ -93,11 +93,12 @@ public record EvalGrid(List<TaskKind> tasks, List<Integer> contextLengths, List<
                          List<PolicyKind> policies, List<Integer> budgets, int samples, String about) {
 
         public static final Preset QUICK = new Preset("quick",
-                List.of(TaskKind.PASSKEY, TaskKind.NIAH_NUMBER, TaskKind.NIAH_WORD, TaskKind.NIAH_MULTIKEY, TaskKind.NIAH_MULTIVALUE),
+                List.of(TaskKind.PASSKEY, TaskKind.NIAH_NUMBER, TaskKind.NIAH_WORD, TaskKind.NIAH_MULTIKEY, TaskKind.NIAH_MULTIVALUE,
+                        TaskKind.VARIABLE_TRACKING, TaskKind.COMMON_WORDS),
                 List.of(512, 1024), List.of(10, 50, 90),
                 List.of(PolicyKind.FULL, PolicyKind.STREAMING, PolicyKind.H2O, PolicyKind.SNAPKV, PolicyKind.PYRAMID),
                 List.of(64, 128, 256), 1,
-                "short contexts, one sample: under an hour on two cores at the current speed");
+                "512 and 1024 tokens, seven tasks, one sample: 30 prompts, under an hour on two cores");
 
         public static final Preset PAPER = new Preset("paper",
                 List.of(TaskKind.values()),
