@@ -28,7 +28,7 @@ final class AdaKvPolicy extends SnapKvPolicy {
     @Override
     int[] capacities(int contextLength, int decodeHeadroom) {
         if (config.maxKvTokens().isPresent()) return super.capacities(contextLength, decodeHeadroom);
-        return schedule.capacities(contextLength, decodeHeadroom, this::headSlots);
+        return schedule.capacities(contextLength, decodeHeadroom, this::headSlots, shape.kvHeads());
     }
 
     @Override
@@ -44,6 +44,9 @@ final class AdaKvPolicy extends SnapKvPolicy {
         int b = target - window;
         int floor = (int) Math.floor(config.headFloor() * b);
         int maxShare = Math.min(prefix, region.capacity() - window);
+        if (config.maxKvTokens().isEmpty() && region.capacity() < headSlots(target, n))
+            throw new IllegalStateException("layer " + layer + ": an adakv head may need " + headSlots(target, n) + " slots for a "
+                    + n + "-token prompt but the capacity is " + region.capacity() + "; size the cache for this prompt length");
         boolean[][] chosen = new boolean[heads][prefix];
         int[] share = new int[heads];
         int[] picked = new int[prefix * heads];

@@ -219,15 +219,16 @@ public final class BudgetSchedule {
      * layers of a long prompt, and the clamp near 2B also lifts the deep layers.
      */
     public int[] capacities(int contextLength, int decodeHeadroom) {
-        return capacities(contextLength, decodeHeadroom, (slots, n) -> slots);
+        return capacities(contextLength, decodeHeadroom, (slots, n) -> slots, 1);
     }
 
     /**
      * As {@link #capacities(int, int)} with a per-head size derived from each layer's slots: {@code headSlots}
      * maps (slots of the layer, prompt length) to the slots one KV head may need (AdaKV heads can exceed the
-     * layer's average).
+     * layer's average). {@code headSlots} may keep growing with n until {@code n = headsSharing * slots + w}
+     * (one head taking its layer's {@code headsSharing} shares), so prompts are checked up to there.
      */
-    int[] capacities(int contextLength, int decodeHeadroom, IntBinaryOperator headSlots) {
+    int[] capacities(int contextLength, int decodeHeadroom, IntBinaryOperator headSlots, int headsSharing) {
         if (contextLength <= 0) throw PolicyConfig.bad("contextLength", contextLength, "must be > 0");
         if (decodeHeadroom < 0) throw PolicyConfig.bad("decodeHeadroom", decodeHeadroom, "must be >= 0");
         int[] cap = new int[layers];
@@ -239,7 +240,7 @@ public final class BudgetSchedule {
             default -> 2 * budget;
         };
         int first = mode == ScheduleMode.FULL ? contextLength : 1;   // full: slots(n) = n grows with n
-        int last = Math.min(contextLength, saturation);
+        int last = (int) Math.min(contextLength, (long) saturation * headsSharing + window);
         for (int n = first; n <= last; n++) {
             int[] s = slotsPerLayer(n);
             for (int l = 0; l < layers; l++) cap[l] = Math.max(cap[l], headSlots.applyAsInt(s[l], n));

@@ -14,7 +14,7 @@ public abstract sealed class CachePolicy permits FullPolicy, StreamingPolicy, H2
     final BudgetSchedule schedule;
     final int window;
     LayerRegion[] regions;
-    /** Decode scratch, sized to the largest capacity: selection output, scores, quickselect copy. */
+    /** Decode scratch, sized to the largest capacity: selection output, per-slot scores, pooled scores, quickselect copy. */
     int[] keep;
     float[] scores;
     float[] pooled;
@@ -73,17 +73,16 @@ public abstract sealed class CachePolicy permits FullPolicy, StreamingPolicy, H2
      * Compresses an {@code n}-token prompt of one layer from {@code staging} into its region, replacing the
      * region's contents. Keeps {@code min(schedule slots, capacity)} per head.
      */
-    final void compressPrefill(int layer, StagingBuffer staging, int n, PrefillScores scores) {
-        PrefillCompressionEvent event = new PrefillCompressionEvent();
-        event.begin();
+    final void compressPrefill(int layer, StagingBuffer staging, int n, PrefillScores in) {
+        PrefillCompressionEvent event = CacheEvents.begin(CacheEvents.prefillEnabled() ? new PrefillCompressionEvent() : null);
         LayerRegion region = regions[layer];
         int slots = schedule.slots(layer, n);
         if (slots > region.capacity() && config.maxKvTokens().isEmpty())
             throw new IllegalStateException("layer " + layer + " keeps " + slots + " slots for a " + n
                     + "-token prompt but its capacity is " + region.capacity() + "; size the cache for this prompt length");
         int target = Math.min(slots, region.capacity());
-        prefill(layer, region, staging, n, target, scores);
-        if (event.shouldCommit()) {
+        prefill(layer, region, staging, n, target, in);
+        if (event != null && event.shouldCommit()) {
             int kept = region.liveEntries();
             event.layer = layer;
             event.policy = config.label();
@@ -96,18 +95,17 @@ public abstract sealed class CachePolicy permits FullPolicy, StreamingPolicy, H2
     }
 
     /** Fills {@code region} with at most {@code target} tokens per head out of {@code n} (target &lt; n means compress). */
-    abstract void prefill(int layer, LayerRegion region, StagingBuffer staging, int n, int target, PrefillScores scores);
+    abstract void prefill(int layer, LayerRegion region, StagingBuffer staging, int n, int target, PrefillScores in);
 
     /** Makes room in full head {@code h} of {@code layer}: evicts, compacts, reports. */
     final void makeRoom(int layer, LayerRegion region, int h) {
-        DecodeEvictionEvent event = new DecodeEvictionEvent();
-        event.begin();
+        DecodeEvictionEvent event = CacheEvents.begin(CacheEvents.evictionEnabled() ? new DecodeEvictionEvent() : null);
         int before = region.length(h);
         evict(layer, region, h);
         int after = region.length(h);
         if (after >= before)
             throw new IllegalStateException("policy " + config.kind().cliName() + " freed nothing in layer " + layer + " kv head " + h);
-        if (event.shouldCommit()) {
+        if (event != null && event.shouldCommit()) {
             event.layer = layer;
             event.kvHead = h;
             event.entriesEvicted = before - after;
@@ -138,7 +136,7 @@ public abstract sealed class CachePolicy permits FullPolicy, StreamingPolicy, H2
         if (evictable <= 0)
             throw new IllegalStateException("layer " + layer + " kv head " + h + ": all " + len + " entries are protected by policy "
                     + config.kind().cliName() + "; the capacity must exceed " + protectedEntries);
-        return Math.min(config.evictBatch(), evictable);
+        return Math.min(config.evictBatchFor(regions[layer].capacity()), evictable);
     }
 
     /** Keeps every prompt token in every head. */

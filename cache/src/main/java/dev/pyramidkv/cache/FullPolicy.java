@@ -9,7 +9,7 @@ final class FullPolicy extends CachePolicy {
     @Override public boolean needsDecodeProbs() { return false; }
 
     @Override
-    void prefill(int layer, LayerRegion region, StagingBuffer staging, int n, int target, PrefillScores scores) {
+    void prefill(int layer, LayerRegion region, StagingBuffer staging, int n, int target, PrefillScores in) {
         keepAll(region, staging, n, new int[n]);
     }
 

@@ -88,7 +88,10 @@ public final class KvCache {
     public boolean needsDecodeProbs() { return policy.needsDecodeProbs(); }
     /** Prompt and decode tokens seen so far (highest position + 1): the length a full cache would hold. */
     public int tokensSeen() { return tokensSeen; }
-    /** Decode evictions so far (each frees up to {@code evictBatch} entries of one head). */
+    /** Entries one decode eviction frees in a full head of {@code layer} ({@link PolicyConfig#evictBatchFor}). */
+    public int evictBatch(int layer) { return config.evictBatchFor(regions[checkLayer(layer)].capacity()); }
+
+    /** Decode evictions so far (each frees up to {@link #evictBatch(int)} entries of one head). */
     public long evictions() { return evictions; }
 
     /**

@@ -145,8 +145,7 @@ public final class LayerRegion {
      * policy's per-slot scores out of step.
      */
     public void compact(int h, int[] keep, int count) {
-        CompactionEvent event = new CompactionEvent();
-        event.begin();
+        CompactionEvent event = CacheEvents.begin(CacheEvents.compactionEnabled() ? new CompactionEvent() : null);
         int len = lengths[h];
         if (count < 0 || count > len) throw new IllegalArgumentException("compact: count=" + count + " must be in [0, " + len + "] (layer " + layer + " head " + h + ")");
         long base = (long) h * capacity;
@@ -170,7 +169,7 @@ public final class LayerRegion {
             }
         }
         lengths[h] = count;
-        if (event.shouldCommit()) {
+        if (event != null && event.shouldCommit()) {
             event.layer = layer;
             event.kvHead = h;
             event.entriesBefore = len;

@@ -14,7 +14,7 @@ final class StreamingPolicy extends CachePolicy {
     @Override public boolean needsDecodeProbs() { return false; }
 
     @Override
-    void prefill(int layer, LayerRegion region, StagingBuffer staging, int n, int target, PrefillScores scores) {
+    void prefill(int layer, LayerRegion region, StagingBuffer staging, int n, int target, PrefillScores in) {
         int[] tokens = new int[Math.max(n, 1)];
         if (target >= n) {
             keepAll(region, staging, n, tokens);

@@ -54,7 +54,7 @@ class GoldenPolicyTest {
         for (Case c : cases())
             tests.add(DynamicTest.dynamicTest(c.name(), () -> {
                 long evictions = 0, compressedLayers = 0;
-                for (int seed = 0; seed < 12; seed++) {
+                for (int seed = 0; seed < 8; seed++) {
                     long[] seen = runCase(c, seed);
                     evictions += seen[0];
                     compressedLayers += seen[1];
@@ -90,7 +90,7 @@ class GoldenPolicyTest {
 
                 int capacity = cache.region(l).capacity();
                 PlainReference ref = new PlainReference(c.plainPolicy(), cfg.pooling().cliName(), cfg.gqa().cliName(), WINDOW,
-                        cfg.kernel(), cfg.sinks(), cfg.headFloor(), cfg.evictBatch(), Q_HEADS, KV_HEADS, capacity);
+                        cfg.kernel(), cfg.sinks(), cfg.headFloor(), cache.evictBatch(l), Q_HEADS, KV_HEADS, capacity);
                 int slots = PlainReference.slots(c.scheduleMode(), LAYERS, cfg.budget(), WINDOW, cfg.beta(), n)[l];
                 ref.prefill(prompt, Math.min(slots, capacity));
                 plain.add(ref);

@@ -33,6 +33,7 @@ public final class Session implements AutoCloseable {
     private final int[] sequence;        // every token in the cache's sequence, by position
     private final int[] generated;       // the current generation's tokens
     private int length;
+    private int unfed = -1;              // the last generated token when a generation stopped before feeding it
     private final List<Message> messages = new ArrayList<>();
     private String rendered = "";        // the chat so far as the template renders it, replies included
     private volatile boolean cancelled;
@@ -81,6 +82,7 @@ public final class Session implements AutoCloseable {
     public void reset() {
         cache.clear();
         length = 0;
+        unfed = -1;
         messages.clear();
         rendered = "";
     }
@@ -127,6 +129,12 @@ public final class Session implements AutoCloseable {
     public Generation generate(int[] prompt, GenerationParams params, TokenListener listener) {
         checkOpen();
         if (prompt.length == 0) throw new IllegalArgumentException("empty prompt: nothing to continue from");
+        if (unfed >= 0) {   // the previous reply's last token joins the sequence first
+            int[] withLast = new int[prompt.length + 1];
+            withLast[0] = unfed;
+            System.arraycopy(prompt, 0, withLast, 1, prompt.length);
+            prompt = withLast;
+        }
         if (length + prompt.length > contextLength) {
             throw new IllegalArgumentException("prompt of " + prompt.length + " tokens" + (length > 0 ? " after " + length + " earlier ones" : "")
                     + " exceeds the context length of " + contextLength + " tokens");
@@ -136,6 +144,7 @@ public final class Session implements AutoCloseable {
         transformer.forward(prompt, 0, prompt.length);
         System.arraycopy(prompt, 0, sequence, length, prompt.length);
         length += prompt.length;
+        unfed = -1;
         long t1 = System.nanoTime();
 
         Tokenizer tok = engine.tokenizer();
@@ -152,7 +161,7 @@ public final class Session implements AutoCloseable {
             sampler.accept(token);
             if (out.push(token)) { reason = StopReason.STOP_STRING; break; }
             if (length >= contextLength) { reason = StopReason.CONTEXT_FULL; break; }
-            if (count >= params.maxTokens()) { reason = StopReason.MAX_TOKENS; break; }
+            if (count >= params.maxTokens()) { reason = StopReason.MAX_TOKENS; unfed = token; break; }
             transformer.forward(token);
             sequence[length++] = token;
             steps++;

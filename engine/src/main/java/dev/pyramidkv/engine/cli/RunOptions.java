@@ -30,7 +30,12 @@ final class RunOptions {
     }
 
     static PolicyConfig policy(ParsedArgs a) {
-        String name = a.string("--policy", "full");
+        return policy(a, "full");
+    }
+
+    /** The policy the options describe; {@code --budget} defaults to 128 for every policy but full. */
+    static PolicyConfig policy(ParsedArgs a, String defaultPolicy) {
+        String name = a.string("--policy", defaultPolicy);
         PolicyConfig.Builder b;
         try {
             b = PolicyConfig.builder(name);

@@ -2,6 +2,7 @@ package dev.pyramidkv.engine.cli;
 
 import dev.pyramidkv.cache.BudgetSchedule;
 import dev.pyramidkv.cache.PolicyConfig;
+import dev.pyramidkv.cache.ScheduleMode;
 import dev.pyramidkv.engine.gguf.GgufFile;
 
 import java.io.IOException;
@@ -31,14 +32,9 @@ final class ScheduleCommand implements Command {
     @Override
     public int run(ParsedArgs args, CliContext cli) throws IOException {
         int layers = args.has("--layers") ? args.intValue("--layers", 0, 1, 100_000) : modelLayers(args, cli);
-        String policy = args.string("--policy", "pyramid");
-        PolicyConfig.Builder b = PolicyConfig.builder(policy);
-        if (!policy.equals("full")) b.budget(args.intValue("--budget", 128));
-        if (args.has("--window")) b.window(args.intValue("--window", 8));
-        if (args.has("--beta")) b.beta(args.doubleValue("--beta", 20));
-        String mode = args.string("--schedule").or(() -> args.string("--mode")).orElse(null);
-        if (mode != null) b.schedule(dev.pyramidkv.cache.ScheduleMode.parse(mode));
-        BudgetSchedule schedule = BudgetSchedule.forConfig(b.build(), layers);
+        PolicyConfig policy = RunOptions.policy(args, "pyramid");
+        if (args.has("--mode")) policy = policy.toBuilder().schedule(ScheduleMode.parse(args.string("--mode", "reference"))).build();
+        BudgetSchedule schedule = BudgetSchedule.forConfig(policy, layers);
         int n = args.has("--prompt-len") ? args.intValue("--prompt-len", 0, 1, Integer.MAX_VALUE) : BudgetSchedule.LONG_PROMPT;
         cli.out().println(args.flag(Options.JSON) ? schedule.toJson(n) : schedule.toText(n));
         return 0;

@@ -3,6 +3,7 @@ package dev.pyramidkv.engine.kernels;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -12,51 +13,63 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * Dot products of one weight row with one activation row, per weight type, the way llama.cpp pairs them:
- * Q4_0 and Q8_0 with Q8_0 activations, Q4_1 with Q8_1, F32 with F32, F16/BF16 with F16/BF16-rounded
- * activations. Integer block sums are exact; per-block scaled sums accumulate in 16 float lanes.
+ * Dot products of one weight row with one activation row, bit for bit as llama.cpp's CPU backend (AVX2 build)
+ * computes them, because a last-bit difference grows into different tokens within a few dozen steps.
+ * Quantized rows pair with quantized activations (Q4_0/Q8_0 with Q8_0, Q4_1 with Q8_1) the way
+ * ggml_vec_dot_*_q8_* do: per block of 32, the integer sums of 4 consecutive products form 8 lanes,
+ * {@code acc = fma(dw·dx, lanes, acc)}, and the 8 lanes are summed as hsum_float_8 does.
+ * F32 rows follow ggml_vec_dot_f32 ({@link #f32}) or llamafile's tinyBLAS ({@link #f32Tiled}).
+ * Not yet in llama.cpp's order: F16 and BF16 (plain sequential sums), and Q4_0 where llama.cpp repacks
+ * it (AVX2 builds turn Q4_0 matrices with rows % 8 == 0 into Q4_0x8 and use another kernel).
  */
 public final class Dot {
     private Dot() {}
 
     static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
-    static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
-    static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
-    static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
+    static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
+    static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final int QK = Q8Activations.BLOCK;
 
-    /** Σ over k of w[k]·x[k], both f32; {@code w} at byte offset wOff, {@code x} at float index xOff·4. */
+    /**
+     * Σ w[i]·x[i] over k f32 values ({@code w}, {@code x} at byte offsets) in ggml_vec_dot_f32's order: four
+     * 8-lane FMA accumulators over steps of 32, reduced (a0+a2)+(a1+a3), then halves and two horizontal adds;
+     * the k mod 32 tail is added in sequence (products rounded, except the last k mod 4, which are fused).
+     */
     public static float f32(MemorySegment w, long wOff, MemorySegment x, long xOff, int k) {
-        FloatVector acc = FloatVector.zero(F512);
-        int i = 0;
-        int upper = F512.loopBound(k);
-        for (; i < upper; i += F512.length()) {
-            FloatVector a = FloatVector.fromMemorySegment(F512, w, wOff + 4L * i, LE);
-            FloatVector b = FloatVector.fromMemorySegment(F512, x, xOff + 4L * i, LE);
-            acc = a.fma(b, acc);
+        int main = k & ~31;
+        float sum = 0f;
+        if (main > 0) {
+            FloatVector a0 = FloatVector.zero(F256), a1 = a0, a2 = a0, a3 = a0;
+            for (int i = 0; i < main; i += 32) {
+                long wo = wOff + 4L * i, xo = xOff + 4L * i;
+                a0 = load(w, wo).fma(load(x, xo), a0);
+                a1 = load(w, wo + 32).fma(load(x, xo + 32), a1);
+                a2 = load(w, wo + 64).fma(load(x, xo + 64), a2);
+                a3 = load(w, wo + 96).fma(load(x, xo + 96), a3);
+            }
+            FloatVector s = a0.add(a2).add(a1.add(a3));
+            float t0 = s.lane(0) + s.lane(4), t1 = s.lane(1) + s.lane(5), t2 = s.lane(2) + s.lane(6), t3 = s.lane(3) + s.lane(7);
+            sum = (t0 + t1) + (t2 + t3);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < k; i++) {
-            sum += w.get(ValueLayout.JAVA_FLOAT_UNALIGNED, wOff + 4L * i) * x.get(ValueLayout.JAVA_FLOAT_UNALIGNED, xOff + 4L * i);
+        int tail = k - main;
+        int rounded = (tail & ~7) + ((tail & 7) >= 4 ? 4 : 0);   // what GCC vectorized: mul, then in-order adds
+        for (int i = main; i < k; i++) {
+            float a = w.get(ValueLayout.JAVA_FLOAT_UNALIGNED, wOff + 4L * i), b = x.get(ValueLayout.JAVA_FLOAT_UNALIGNED, xOff + 4L * i);
+            sum = i < main + rounded ? sum + a * b : Math.fma(a, b, sum);
         }
         return sum;
     }
 
-    /** {@code y[i] += a·x[i]} for i in [0, n), f32 at byte offsets {@code xOff}, {@code yOff}. */
-    public static void axpy(float a, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
-        int i = 0;
-        int upper = F512.loopBound(n);
-        FloatVector va = FloatVector.broadcast(F512, a);
-        for (; i < upper; i += F512.length()) {
-            FloatVector vx = FloatVector.fromMemorySegment(F512, x, xOff + 4L * i, LE);
-            FloatVector vy = FloatVector.fromMemorySegment(F512, y, yOff + 4L * i, LE);
-            vx.fma(va, vy).intoMemorySegment(y, yOff + 4L * i, LE);
-        }
-        for (; i < n; i++) {
-            long yo = yOff + 4L * i;
-            y.set(ValueLayout.JAVA_FLOAT_UNALIGNED, yo, y.get(ValueLayout.JAVA_FLOAT_UNALIGNED, yo) + a * x.get(ValueLayout.JAVA_FLOAT_UNALIGNED, xOff + 4L * i));
-        }
+    /**
+     * As {@link #f32}, in the order of llamafile's tinyBLAS (used by llama.cpp for F32 matmuls of 2+ tokens):
+     * one 8-lane FMA accumulator, lane i mod 8, then hsum. Needs k % 8 == 0.
+     */
+    public static float f32Tiled(MemorySegment w, long wOff, MemorySegment x, long xOff, int k) {
+        FloatVector acc = FloatVector.zero(F256);
+        for (int i = 0; i < k; i += 8) acc = load(w, wOff + 4L * i).fma(load(x, xOff + 4L * i), acc);
+        return hsum8(acc);
     }
 
     /** F16 weights: activations rounded to f16 first, as ggml converts them to its vec_dot type. */
@@ -76,26 +89,26 @@ public final class Dot {
         return sum;
     }
 
-    /** Q4_1 row (blocks of: f16 d, f16 m, 16 B nibbles) · Q8_1 activation row {@code r}. */
+    /**
+     * Q4_1 row (blocks of: f16 d, f16 m, 16 B nibbles; element j &lt; 16 is the low nibble of byte j, element
+     * j + 16 its high nibble) · Q8_1 activation row {@code r}: {@code hsum(Σ fma(dw·dx, lanes)) + Σ fma(m, s)}.
+     */
     public static float q4_1(MemorySegment w, long wOff, Q8Activations a, int r, int k) {
         int blocks = k / QK;
         long qRow = (long) r * a.k;
         long sRow = (long) r * (a.k / QK) * 4;
-        FloatVector acc = FloatVector.zero(F512);
-        float summs = 0f;
+        FloatVector acc = FloatVector.zero(F256);
+        float mins = 0f;
         for (int b = 0; b < blocks; b++) {
             long wb = wOff + 20L * b;
-            float d = Fp16.half(w, wb) * a.d.get(ValueLayout.JAVA_FLOAT, sRow + 4L * b);
-            summs += Fp16.half(w, wb + 2) * a.s.get(ValueLayout.JAVA_FLOAT, sRow + 4L * b);
+            float dx = a.d.get(ValueLayout.JAVA_FLOAT, sRow + 4L * b);
+            mins = Math.fma(Fp16.half(w, wb + 2), a.s.get(ValueLayout.JAVA_FLOAT, sRow + 4L * b), mins);
             ByteVector nib = ByteVector.fromMemorySegment(B128, w, wb + 4, LE);
-            ShortVector lo = (ShortVector) nib.and((byte) 0x0F).convertShape(VectorOperators.B2S, S256, 0);
-            ShortVector hi = (ShortVector) nib.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2S, S256, 0);
-            long qo = qRow + (long) b * QK;
-            ShortVector x0 = (ShortVector) ByteVector.fromMemorySegment(B128, a.qs, qo, LE).convertShape(VectorOperators.B2S, S256, 0);
-            ShortVector x1 = (ShortVector) ByteVector.fromMemorySegment(B128, a.qs, qo + 16, LE).convertShape(VectorOperators.B2S, S256, 0);
-            acc = blockSum(lo.mul(x0).add(hi.mul(x1))).fma(FloatVector.broadcast(F512, d), acc);
+            ShortVector q = nibbles(nib.and((byte) 0x0F), nib.lanewise(VectorOperators.LSHR, 4));
+            FloatVector lanes = quadSums(q, activations(a, qRow + (long) b * QK));
+            acc = lanes.fma(FloatVector.broadcast(F256, Fp16.half(w, wb) * dx), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD) + summs;
+        return hsum8(acc) + mins;
     }
 
     /** Q4_0 row (blocks of: f16 d, 16 B nibbles, value = nibble − 8) · Q8_0 activation row {@code r}. */
@@ -103,19 +116,16 @@ public final class Dot {
         int blocks = k / QK;
         long qRow = (long) r * a.k;
         long sRow = (long) r * (a.k / QK) * 4;
-        FloatVector acc = FloatVector.zero(F512);
+        FloatVector acc = FloatVector.zero(F256);
         for (int b = 0; b < blocks; b++) {
             long wb = wOff + 18L * b;
-            float d = Fp16.half(w, wb) * a.d.get(ValueLayout.JAVA_FLOAT, sRow + 4L * b);
+            float dx = a.d.get(ValueLayout.JAVA_FLOAT, sRow + 4L * b);
             ByteVector nib = ByteVector.fromMemorySegment(B128, w, wb + 2, LE);
-            ShortVector lo = (ShortVector) nib.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, S256, 0);
-            ShortVector hi = (ShortVector) nib.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2S, S256, 0);
-            long qo = qRow + (long) b * QK;
-            ShortVector x0 = (ShortVector) ByteVector.fromMemorySegment(B128, a.qs, qo, LE).convertShape(VectorOperators.B2S, S256, 0);
-            ShortVector x1 = (ShortVector) ByteVector.fromMemorySegment(B128, a.qs, qo + 16, LE).convertShape(VectorOperators.B2S, S256, 0);
-            acc = blockSum(lo.mul(x0).add(hi.mul(x1))).fma(FloatVector.broadcast(F512, d), acc);
+            ShortVector q = nibbles(nib.and((byte) 0x0F).sub((byte) 8), nib.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
+            FloatVector lanes = quadSums(q, activations(a, qRow + (long) b * QK));
+            acc = lanes.fma(FloatVector.broadcast(F256, Fp16.half(w, wb) * dx), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return hsum8(acc);
     }
 
     /** Q8_0 row (blocks of: f16 d, 32 int8) · Q8_0 activation row {@code r}. */
@@ -123,25 +133,46 @@ public final class Dot {
         int blocks = k / QK;
         long qRow = (long) r * a.k;
         long sRow = (long) r * (a.k / QK) * 4;
-        FloatVector acc = FloatVector.zero(F512);
+        FloatVector acc = FloatVector.zero(F256);
         for (int b = 0; b < blocks; b++) {
             long wb = wOff + 34L * b;
-            float d = Fp16.half(w, wb) * a.d.get(ValueLayout.JAVA_FLOAT, sRow + 4L * b);
-            ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, wb + 2, LE).convertShape(VectorOperators.B2S, S256, 0);
-            ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, wb + 18, LE).convertShape(VectorOperators.B2S, S256, 0);
-            long qo = qRow + (long) b * QK;
-            ShortVector x0 = (ShortVector) ByteVector.fromMemorySegment(B128, a.qs, qo, LE).convertShape(VectorOperators.B2S, S256, 0);
-            ShortVector x1 = (ShortVector) ByteVector.fromMemorySegment(B128, a.qs, qo + 16, LE).convertShape(VectorOperators.B2S, S256, 0);
-            // |w·x| ≤ 128·128·2 = 32768 overflows a short: widen each product pair before adding
-            IntVector p0 = (IntVector) w0.mul(x0).convertShape(VectorOperators.S2I, I512, 0);
-            IntVector p1 = (IntVector) w1.mul(x1).convertShape(VectorOperators.S2I, I512, 0);
-            FloatVector sum = (FloatVector) p0.add(p1).convertShape(VectorOperators.I2F, F512, 0);
-            acc = sum.fma(FloatVector.broadcast(F512, d), acc);
+            float dx = a.d.get(ValueLayout.JAVA_FLOAT, sRow + 4L * b);
+            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, w, wb + 2, LE).convertShape(VectorOperators.B2S, S512, 0);
+            FloatVector lanes = quadSums(q, activations(a, qRow + (long) b * QK));
+            acc = lanes.fma(FloatVector.broadcast(F256, Fp16.half(w, wb) * dx), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return hsum8(acc);
     }
 
-    private static FloatVector blockSum(ShortVector products) {
-        return (FloatVector) products.convertShape(VectorOperators.S2I, I512, 0).convertShape(VectorOperators.I2F, F512, 0);
+    /** hsum_float_8 / tinyBLAS hsum: t_l = v_l + v_(l+4), then (t0 + t2) + (t1 + t3). */
+    public static float hsum8(FloatVector v) {
+        float t0 = v.lane(0) + v.lane(4), t1 = v.lane(1) + v.lane(5), t2 = v.lane(2) + v.lane(6), t3 = v.lane(3) + v.lane(7);
+        return (t0 + t2) + (t1 + t3);
+    }
+
+    private static FloatVector load(MemorySegment s, long off) {
+        return FloatVector.fromMemorySegment(F256, s, off, LE);
+    }
+
+    /** 32 block values as shorts: {@code lo} (16 values) then {@code hi}. */
+    private static ShortVector nibbles(ByteVector lo, ByteVector hi) {
+        return ((ShortVector) lo.convertShape(VectorOperators.B2S, S512, 0))
+                .or((ShortVector) hi.convertShape(VectorOperators.B2S, S512, -1));
+    }
+
+    private static ShortVector activations(Q8Activations a, long off) {
+        return (ShortVector) ByteVector.fromMemorySegment(B256, a.qs, off, LE).convertShape(VectorOperators.B2S, S512, 0);
+    }
+
+    /**
+     * The 8 sums of 4 consecutive products of 32 short pairs, as float lanes (maddubs + madd + cvtepi32):
+     * each |product| ≤ 128·128 fits a short; pairs, then pairs of pairs, are added in wider lanes.
+     */
+    private static FloatVector quadSums(ShortVector w, ShortVector x) {
+        IntVector p = w.mul(x).reinterpretAsInts();
+        IntVector pairs = p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.ASHR, 16));
+        LongVector l = pairs.reinterpretAsLongs();
+        LongVector quads = l.lanewise(VectorOperators.LSHL, 32).lanewise(VectorOperators.ASHR, 32).add(l.lanewise(VectorOperators.ASHR, 32));
+        return (FloatVector) quads.convertShape(VectorOperators.L2F, F256, 0);
     }
 }

@@ -23,6 +23,7 @@ public final class MatMul {
     private int m;
     private int k;
     private int n;
+    private boolean batch;
     private final WorkerPool.RangeTask rows = this::rows;
 
     public MatMul(Arena arena, WorkerPool pool, int maxRows, int maxK) {
@@ -30,11 +31,16 @@ public final class MatMul {
         this.q8 = new Q8Activations(arena, maxRows, maxK);
     }
 
-    /** Sets the input {@code x [m][k]} f32 for the following {@link #apply} calls, quantizing it once. */
-    public void prepare(MemorySegment x, int m, int k, boolean quantize) {
+    /**
+     * Sets the input {@code x [m][k]} f32 for the following {@link #apply} calls, quantizing it once.
+     * {@code batch}: the rows belong to a llama.cpp micro-batch of 2+ tokens, where it multiplies F32
+     * weights with llamafile's tiled sgemm (another summation order) instead of row dot products.
+     */
+    public void prepare(MemorySegment x, int m, int k, boolean quantize, boolean batch) {
         this.x = x;
         this.m = m;
         this.k = k;
+        this.batch = batch;
         if (quantize) q8.quantize(x, m, k);
         else q8.rows = -1;
     }
@@ -58,6 +64,7 @@ public final class MatMul {
         MemorySegment data = w.data();
         long rowBytes = w.rowBytes();
         GgmlType type = w.type();
+        boolean tiled = batch && k % 8 == 0 && n % 4 == 0;   // when llamafile_sgemm takes an F32 matmul
         for (int j = from; j < to; j++) {
             long wOff = j * rowBytes;
             for (int r = 0; r < m; r++) {
@@ -66,7 +73,7 @@ public final class MatMul {
                     case Q4_1 -> Dot.q4_1(data, wOff, q8, r, k);
                     case Q4_0 -> Dot.q4_0(data, wOff, q8, r, k);
                     case Q8_0 -> Dot.q8_0(data, wOff, q8, r, k);
-                    case F32 -> Dot.f32(data, wOff, x, xOff, k);
+                    case F32 -> tiled ? Dot.f32Tiled(data, wOff, x, xOff, k) : Dot.f32(data, wOff, x, xOff, k);
                     case F16 -> Dot.f16(data, wOff, x, xOff, k);
                     case BF16 -> Dot.bf16(data, wOff, x, xOff, k);
                     default -> throw new IllegalArgumentException("no kernel for " + type + " (tensor '" + w.name() + "')");

@@ -25,8 +25,8 @@ final class ForwardState {
     final MemorySegment scores;   // [heads][scoreStride] one attention row per head: scores, then probabilities
     final MemorySegment windowProbs; // [heads][window][maxTokens] probabilities of the prompt's last rows
     final MemorySegment columnSums;  // [heads][maxTokens] attention mass each prompt token received
+    final MemorySegment kqvAcc;   // [heads][32][headDim] accumulators of the attention-weighted values
     final MemorySegment logits;   // [vocab]
-    final MemorySegment zeros;    // [headDim] to clear a row without slicing
     final MatMul matmul;
     final int scoreStride;
 
@@ -49,8 +49,8 @@ final class ForwardState {
         scores = f32(arena, (long) c.heads() * scoreStride);
         windowProbs = f32(arena, (long) c.heads() * window * maxTokens);
         columnSums = f32(arena, (long) c.heads() * maxTokens);
+        kqvAcc = f32(arena, (long) c.heads() * 32 * c.headDim());
         logits = f32(arena, c.vocab());
-        zeros = f32(arena, c.headDim());
         matmul = new MatMul(arena, pool, chunk, Math.max(Math.max(c.dim(), qDim), c.ffnDim()));
     }
 

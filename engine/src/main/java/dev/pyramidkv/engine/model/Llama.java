@@ -1,10 +1,10 @@
 package dev.pyramidkv.engine.model;
 
 import dev.pyramidkv.engine.gguf.GgufFile;
+import dev.pyramidkv.engine.kernels.CMath;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * An immutable llama-architecture model: config, weight slices of the mapped GGUF file, and the RoPE
@@ -25,18 +25,17 @@ public final class Llama {
 
     /**
      * As ggml_rope_cache_init (mode NORM, no scaling): theta starts at the position and is multiplied by
-     * base^(-2/ropeDim) in float for each pair, so the table matches llama.cpp's rounding.
+     * base^(-2/ropeDim) in float for each pair; powf and sincosf come from the C library, as in llama.cpp.
      */
     private static MemorySegment ropeTable(Arena arena, LlamaConfig c) {
         int pairs = c.ropeDim() / 2;
         MemorySegment t = arena.allocate((long) c.contextLength() * pairs * 8, 64);
-        float thetaScale = (float) Math.pow(c.ropeTheta(), -2.0 / c.ropeDim());
+        float thetaScale = CMath.powf(c.ropeTheta(), -2.0f / c.ropeDim());
         for (int p = 0; p < c.contextLength(); p++) {
             float theta = p;
             for (int i = 0; i < pairs; i++) {
                 long o = ((long) p * pairs + i) * 8;
-                t.set(ValueLayout.JAVA_FLOAT, o, (float) Math.cos(theta));
-                t.set(ValueLayout.JAVA_FLOAT, o + 4, (float) Math.sin(theta));
+                CMath.sincosf(theta, t, o, o + 4);
                 theta *= thetaScale;
             }
         }

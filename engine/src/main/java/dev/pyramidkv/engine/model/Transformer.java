@@ -7,12 +7,17 @@ import dev.pyramidkv.cache.StagingBuffer;
 import dev.pyramidkv.engine.gguf.GgufTensor;
 import dev.pyramidkv.engine.kernels.Dequant;
 import dev.pyramidkv.engine.kernels.Dot;
+import dev.pyramidkv.engine.kernels.GgmlMath;
 import dev.pyramidkv.engine.kernels.MatMul;
 import dev.pyramidkv.engine.kernels.WorkerPool;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.util.List;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
@@ -24,8 +29,17 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * are recorded, then the cache (and any forks) keep what their policy selects. Only one layer's full K/V
  * exists at a time. Later tokens (decode, or a new turn) are appended one at a time, each attending to its
  * KV head's live slots; a full region evicts first.
+ * <p>
+ * Every sum is taken in the order llama.cpp's CPU backend (b4916, AVX2) takes it, so logits are bit-identical
+ * to llama.cpp's: a prompt is computed in micro-batches of {@link #UBATCH} tokens, and a micro-batch of 2+
+ * tokens sums some products in another order (tinyBLAS) than a single token does.
  */
 public final class Transformer {
+    /** llama.cpp's default micro-batch (n_ubatch): a prompt is computed in pieces of at most this many tokens. */
+    static final int UBATCH = 512;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
     private final Llama model;
     private final LlamaConfig c;
     private final WorkerPool pool;
@@ -35,7 +49,7 @@ public final class Transformer {
 
     // the attention call in flight, read by the range tasks
     private int attLayer, attRow0, attRows, attN;
-    private boolean keepWindow, keepColumnSums;
+    private boolean attBatch, keepWindow, keepColumnSums;
     private final WorkerPool.RangeTask promptHeads = this::promptHeads;
     private final WorkerPool.RangeTask appendHeads = this::appendHeads;
 
@@ -110,22 +124,27 @@ public final class Transformer {
         keepWindow = prompt && (cache.needsWindowProbs() || forks.stream().anyMatch(KvCache::needsWindowProbs));
         keepColumnSums = prompt && (cache.needsColumnSums() || forks.stream().anyMatch(KvCache::needsColumnSums));
         PrefillScores scores = prompt ? new PrefillScores(keepWindow ? s.windowProbs : null, keepColumnSums ? s.columnSums : null) : null;
-        for (int l = 0; l < c.layers(); l++) {
+        int lastLayer = c.layers() - 1;
+        for (int l = 0; l <= lastLayer; l++) {
             LlamaWeights.Layer w = model.weights.layers[l];
             if (keepColumnSums) s.columnSums.asSlice(0, 4L * c.heads() * n).fill((byte) 0);
             for (int r0 = 0; r0 < n; r0 += s.chunk) {
                 int m = Math.min(s.chunk, n - r0);
-                attentionBlock(l, w, r0, m, n, prompt, start);
-                feedForwardBlock(w, r0, m);
+                int ubatchStart = r0 / UBATCH * UBATCH;
+                boolean batch = Math.min(UBATCH, n - ubatchStart) > 1;   // chunks never straddle micro-batches
+                attentionBlock(l, w, r0, m, n, prompt, start, batch);
+                if (l < lastLayer) feedForwardBlock(w, r0, m, batch);
             }
             if (prompt) {
                 cache.compressPrefill(l, s.staging, n, scores);
                 for (int f = 0; f < forks.size(); f++) forks.get(f).compressPrefill(l, s.staging, n, scores);
             }
         }
+        // as llama.cpp, the last layer's feed-forward runs on the output row alone (a 1-token matmul)
+        feedForwardBlock(model.weights.layers[lastLayer], n - 1, 1, false);
         // logits of the last row only: [vocab] = output · norm(x[n-1])
         rmsNorm(s.xb, 0, s.x, 4L * (n - 1) * dim, model.weights.outputNorm, dim, c.rmsEps());
-        s.matmul.prepare(s.xb, 1, dim, quantized(model.weights.output));
+        s.matmul.prepare(s.xb, 1, dim, quantized(model.weights.output), false);
         s.matmul.apply(model.weights.output, s.logits);
     }
 
@@ -138,11 +157,11 @@ public final class Transformer {
     }
 
     /** x[r0, r0+m) += wo · attention(norm(x)): rows are prompt rows of a prefill, or appended tokens. */
-    private void attentionBlock(int l, LlamaWeights.Layer w, int r0, int m, int n, boolean prompt, int start) {
+    private void attentionBlock(int l, LlamaWeights.Layer w, int r0, int m, int n, boolean prompt, int start, boolean batch) {
         int dim = c.dim(), hd = c.headDim(), kvDim = c.kvDim();
         for (int i = 0; i < m; i++) rmsNorm(s.xb, 4L * i * dim, s.x, 4L * (r0 + i) * dim, w.attnNorm(), dim, c.rmsEps());
         MatMul mm = s.matmul;
-        mm.prepare(s.xb, m, dim, quantized(w.wq()));
+        mm.prepare(s.xb, m, dim, quantized(w.wq()), batch);
         mm.apply(w.wq(), s.q);        // [m][heads*hd]
         mm.apply(w.wk(), s.kRows);    // [m][kvHeads*hd]
         mm.apply(w.wv(), s.vRows);    // [m][kvHeads*hd]
@@ -155,6 +174,7 @@ public final class Transformer {
         attRow0 = r0;
         attRows = m;
         attN = n;
+        attBatch = batch;
         if (prompt) {
             StagingBuffer st = s.staging;
             for (int i = 0; i < m; i++) {
@@ -174,25 +194,24 @@ public final class Transformer {
                 cache.observeDecode(l, s.scores, 0, s.scoreStride);
             }
         }
-        mm.prepare(s.att, m, c.heads() * hd, quantized(w.wo()));
+        mm.prepare(s.att, m, c.heads() * hd, quantized(w.wo()), batch);
         mm.apply(w.wo(), s.proj);
         addRows(s.x, r0, s.proj, m, dim);
     }
 
     /** x[r0, r0+m) += w_down · (silu(w_gate · norm(x)) ⊙ (w_up · norm(x))). */
-    private void feedForwardBlock(LlamaWeights.Layer w, int r0, int m) {
+    private void feedForwardBlock(LlamaWeights.Layer w, int r0, int m, boolean batch) {
         int dim = c.dim(), ffn = c.ffnDim();
         for (int i = 0; i < m; i++) rmsNorm(s.xb, 4L * i * dim, s.x, 4L * (r0 + i) * dim, w.ffnNorm(), dim, c.rmsEps());
         MatMul mm = s.matmul;
-        mm.prepare(s.xb, m, dim, quantized(w.wGate()));
+        mm.prepare(s.xb, m, dim, quantized(w.wGate()), batch);
         mm.apply(w.wGate(), s.gate);
         mm.apply(w.wUp(), s.up);
         for (long i = 0; i < (long) m * ffn; i++) {
             float g = s.gate.getAtIndex(JAVA_FLOAT, i);
-            float silu = g / (1.0f + (float) Math.exp(-g));
-            s.gate.setAtIndex(JAVA_FLOAT, i, silu * s.up.getAtIndex(JAVA_FLOAT, i));
+            s.gate.setAtIndex(JAVA_FLOAT, i, GgmlMath.silu(g, (int) (i % ffn), ffn) * s.up.getAtIndex(JAVA_FLOAT, i));
         }
-        mm.prepare(s.gate, m, ffn, quantized(w.wDown()));
+        mm.prepare(s.gate, m, ffn, quantized(w.wDown()), batch);
         mm.apply(w.wDown(), s.proj);
         addRows(s.x, r0, s.proj, m, dim);
     }
@@ -239,12 +258,14 @@ public final class Transformer {
 
     /**
      * One query row of head {@code h} (row {@code i} of the chunk) over {@code count} K/V rows at
-     * {@code base + j·rowBytes}: softmax(q·Kᵀ·scale) as ggml (scale after the dot, exp in float, sum in
-     * double), then att = Σ p_j V_j. Leaves the probabilities in scores[h][0, count).
+     * {@code base + j·rowBytes}, as llama.cpp without flash attention: kq by ggml_vec_dot_f32 scaled after
+     * the dot, softmax as ggml_soft_max_f32 (ggml's exp, sums of 8 into a double), then kqv = Σ p_j V_j in
+     * the order of the matmul llama.cpp uses ({@link #weightedValues}). Leaves the probabilities in
+     * scores[h][0, count).
      */
     private void attendRow(int h, int i, MemorySegment keys, MemorySegment values, long base, long rowBytes, int count) {
         int hd = c.headDim();
-        float scale = (float) (1.0 / Math.sqrt(hd));
+        float scale = 1.0f / (float) Math.sqrt(hd);
         long qOff = ((long) i * c.heads() + h) * rowBytes;
         long sc = (long) h * s.scoreStride * 4;
         float max = Float.NEGATIVE_INFINITY;
@@ -254,25 +275,80 @@ public final class Transformer {
             max = Math.max(max, v);
         }
         double sum = 0;
-        for (int j = 0; j < count; j++) {
-            float e = (float) Math.exp(s.scores.get(JAVA_FLOAT, sc + 4L * j) - max);
-            s.scores.set(JAVA_FLOAT, sc + 4L * j, e);
-            sum += e;
+        for (int j0 = 0; j0 < count; j0 += 8) {
+            float e0 = exp(sc, j0, count, max), e1 = exp(sc, j0 + 1, count, max), e2 = exp(sc, j0 + 2, count, max), e3 = exp(sc, j0 + 3, count, max);
+            float e4 = exp(sc, j0 + 4, count, max), e5 = exp(sc, j0 + 5, count, max), e6 = exp(sc, j0 + 6, count, max), e7 = exp(sc, j0 + 7, count, max);
+            sum += ((e0 + e4) + (e2 + e6)) + ((e1 + e5) + (e3 + e7));
         }
         float inv = (float) (1.0 / sum);
-        MemorySegment.copy(s.zeros, 0, s.att, qOff, rowBytes);   // att has q's [row][head][hd] layout
+        for (int j = 0; j < count; j++) s.scores.set(JAVA_FLOAT, sc + 4L * j, s.scores.get(JAVA_FLOAT, sc + 4L * j) * inv);
+        weightedValues(h, values, base, rowBytes, count, sc, qOff);   // att has q's [row][head][hd] layout
+    }
+
+    /**
+     * att[d] = Σ_j p_j·V_j[d] as llama.cpp's kqv matmul sums it: one token alone goes through
+     * ggml_vec_dot_f32 (32 accumulators, j mod 32, reduced pairwise), a micro-batch of 2+ through tinyBLAS
+     * (8 accumulators, j mod 8, then hsum). Accumulators are rows of {@code s.kqvAcc} for head h.
+     */
+    private void weightedValues(int h, MemorySegment values, long base, long rowBytes, int count, long sc, long out) {
+        int hd = c.headDim();
+        int lanes = attBatch && hd % 4 == 0 ? 8 : 32;   // llamafile_sgemm needs rows % 4 == 0
+        long acc = (long) h * 32 * rowBytes;
+        for (long i = 0; i < (long) lanes * hd; i++) s.kqvAcc.set(JAVA_FLOAT, acc + 4 * i, 0f);
         for (int j = 0; j < count; j++) {
-            float p = s.scores.get(JAVA_FLOAT, sc + 4L * j) * inv;
-            s.scores.set(JAVA_FLOAT, sc + 4L * j, p);
-            Dot.axpy(p, values, base + j * rowBytes, s.att, qOff, hd);
+            float p = s.scores.get(JAVA_FLOAT, sc + 4L * j);
+            long vOff = base + j * rowBytes;
+            long a = acc + (j % lanes) * rowBytes;
+            int d = 0;
+            for (int upper = F.loopBound(hd); d < upper; d += F.length()) {
+                FloatVector v = FloatVector.fromMemorySegment(F, values, vOff + 4L * d, LE);
+                v.fma(FloatVector.broadcast(F, p), FloatVector.fromMemorySegment(F, s.kqvAcc, a + 4L * d, LE))
+                        .intoMemorySegment(s.kqvAcc, a + 4L * d, LE);
+            }
+            for (; d < hd; d++) {
+                s.kqvAcc.set(JAVA_FLOAT, a + 4L * d, Math.fma(p, values.get(JAVA_FLOAT, vOff + 4L * d), s.kqvAcc.get(JAVA_FLOAT, a + 4L * d)));
+            }
         }
+        for (int d = 0; d < hd; d++) {
+            float r;
+            if (lanes == 32) {   // GGML_F32x8_REDUCE: (a0+a2)+(a1+a3), halves, two hadds
+                float x0 = sum4(acc, rowBytes, 0, d), x1 = sum4(acc, rowBytes, 1, d), x2 = sum4(acc, rowBytes, 2, d), x3 = sum4(acc, rowBytes, 3, d);
+                float x4 = sum4(acc, rowBytes, 4, d), x5 = sum4(acc, rowBytes, 5, d), x6 = sum4(acc, rowBytes, 6, d), x7 = sum4(acc, rowBytes, 7, d);
+                r = ((x0 + x4) + (x1 + x5)) + ((x2 + x6) + (x3 + x7));
+            } else {             // hsum
+                float x0 = lane(acc, rowBytes, 0, d), x1 = lane(acc, rowBytes, 1, d), x2 = lane(acc, rowBytes, 2, d), x3 = lane(acc, rowBytes, 3, d);
+                float x4 = lane(acc, rowBytes, 4, d), x5 = lane(acc, rowBytes, 5, d), x6 = lane(acc, rowBytes, 6, d), x7 = lane(acc, rowBytes, 7, d);
+                r = ((x0 + x4) + (x2 + x6)) + ((x1 + x5) + (x3 + x7));
+            }
+            s.att.set(JAVA_FLOAT, out + 4L * d, r);
+        }
+    }
+
+    /** Lane l of the four 8-lane accumulators added as (a0 + a2) + (a1 + a3). */
+    private float sum4(long acc, long rowBytes, int l, int d) {
+        return (lane(acc, rowBytes, l, d) + lane(acc, rowBytes, l + 16, d)) + (lane(acc, rowBytes, l + 8, d) + lane(acc, rowBytes, l + 24, d));
+    }
+
+    private float lane(long acc, long rowBytes, int lane, int d) {
+        return s.kqvAcc.get(JAVA_FLOAT, acc + lane * rowBytes + 4L * d);
+    }
+
+    /** e^(score_j − max) stored over score j, or 0 past the last visible token (a masked cell). */
+    private float exp(long sc, int j, int count, float max) {
+        if (j >= count) return 0f;
+        float e = GgmlMath.expf(s.scores.get(JAVA_FLOAT, sc + 4L * j) - max);
+        s.scores.set(JAVA_FLOAT, sc + 4L * j, e);
+        return e;
     }
 
     private static boolean quantized(GgufTensor w) {
         return MatMul.needsQ8(w.type());
     }
 
-    /** Rotates pairs (2i, 2i+1) of one head vector at byte offset {@code off} (RoPE mode NORM). */
+    /**
+     * Rotates pairs (2i, 2i+1) of one head vector at byte offset {@code off} (RoPE mode NORM), with the
+     * multiply-adds fused where llama.cpp's compiler fused them.
+     */
     private void rope(MemorySegment v, long off, int pos) {
         int pairs = c.ropeDim() / 2;
         long t = (long) pos * pairs * 8;
@@ -281,8 +357,8 @@ public final class Transformer {
             float sin = model.rope.get(JAVA_FLOAT, t + 8L * i + 4);
             long o = off + 8L * i;
             float x0 = v.get(JAVA_FLOAT, o), x1 = v.get(JAVA_FLOAT, o + 4);
-            v.set(JAVA_FLOAT, o, x0 * cos - x1 * sin);
-            v.set(JAVA_FLOAT, o + 4, x0 * sin + x1 * cos);
+            v.set(JAVA_FLOAT, o, Math.fma(x0, cos, -(x1 * sin)));
+            v.set(JAVA_FLOAT, o + 4, Math.fma(x0, sin, x1 * cos));
         }
     }
 

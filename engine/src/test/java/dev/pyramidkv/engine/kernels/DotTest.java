@@ -80,7 +80,7 @@ class DotTest {
                 }
                 MemorySegment out = arena.allocate(4L * m * rows, 64);
                 MatMul mm = new MatMul(arena, pool, m, k);
-                mm.prepare(x, m, k, MatMul.needsQ8(type));
+                mm.prepare(x, m, k, MatMul.needsQ8(type), false);
                 mm.apply(w, out);
                 double worst = 0;
                 for (int r = 0; r < m; r++) {
@@ -95,6 +95,59 @@ class DotTest {
                 System.out.printf("kernel %s: max relative error vs scalar reference %.2e%n", type, worst);
             }
         }
+    }
+
+    /** The kernels sum in llama.cpp's order: bit-identical to a lane-by-lane restatement of ggml's AVX2 code. */
+    @Test
+    void quantizedKernelsSumInGgmlsOrderBitForBit() {
+        Random rnd = new Random(11);
+        int k = 576, rows = 16;
+        for (GgmlType type : new GgmlType[]{GgmlType.Q4_1, GgmlType.Q4_0, GgmlType.Q8_0}) {
+            GgufTensor w = randomQuantized(type, k, rows, rnd);
+            try (Arena arena = Arena.ofConfined()) {
+                int m = 2;
+                MemorySegment x = arena.allocate(4L * m * k, 64);
+                for (int i = 0; i < m * k; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (rnd.nextGaussian() * (i % 41 == 0 ? 30 : 1)));
+                Q8Activations q = new Q8Activations(arena, m, k);
+                q.quantize(x, m, k);
+                for (int r = 0; r < m; r++) {
+                    for (int j = 0; j < rows; j++) {
+                        long off = j * w.rowBytes();
+                        float got = switch (type) {
+                            case Q4_1 -> Dot.q4_1(w.data(), off, q, r, k);
+                            case Q4_0 -> Dot.q4_0(w.data(), off, q, r, k);
+                            default -> Dot.q8_0(w.data(), off, q, r, k);
+                        };
+                        assertEquals(ScalarReference.ggmlQuantizedDot(w, j, q, r), got, 0f, type + " row " + j + " input " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    /** F32 in both of llama.cpp's orders, with every kind of tail (k mod 32 = 0, 1, 7, 8, 12). */
+    @Test
+    void f32KernelsSumInGgmlAndTinyBlasOrderBitForBit() {
+        Random rnd = new Random(5);
+        for (int k : new int[]{8, 12, 64, 172, 39, 33, 200}) {
+            float[] w = new float[k], x = new float[k];
+            for (int i = 0; i < k; i++) { w[i] = (float) rnd.nextGaussian(); x[i] = (float) (rnd.nextGaussian() * 1e3); }
+            MemorySegment ws = MemorySegment.ofArray(w), xs = MemorySegment.ofArray(x);
+            assertEquals(ScalarReference.ggmlF32Dot(w, x), Dot.f32(ws, 0, xs, 0, k), 0f, "ggml_vec_dot_f32 order, k = " + k);
+            if (k % 8 == 0) assertEquals(ScalarReference.tinyBlasF32Dot(w, x), Dot.f32Tiled(ws, 0, xs, 0, k), 0f, "tinyBLAS order, k = " + k);
+        }
+    }
+
+    private static GgufTensor randomQuantized(GgmlType type, int k, int rows, Random rnd) {
+        byte[] bytes = new byte[(int) type.bytesFor((long) k * rows)];
+        rnd.nextBytes(bytes);
+        ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (int blk = 0; blk < k * rows / 32; blk++) {
+            int o = blk * type.blockBytes;
+            bb.putShort(o, Float.floatToFloat16(0.001f + rnd.nextFloat() * 0.05f));
+            if (type == GgmlType.Q4_1) bb.putShort(o + 2, Float.floatToFloat16(-rnd.nextFloat()));
+        }
+        return tensor(type, k, rows, bytes);
     }
 
     private static double referenceFloat(GgmlType type, GgufTensor w, int row, float[] x) {
@@ -118,7 +171,7 @@ class DotTest {
             for (int i = 0; i < k; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, xs[i] = (float) rnd.nextGaussian());
             MemorySegment out = arena.allocate(4L * w.rows(), 64);
             MatMul mm = new MatMul(arena, pool, 1, k);
-            mm.prepare(x, 1, k, true);
+            mm.prepare(x, 1, k, true, false);
             mm.apply(w, out);
             for (int j = 0; j < w.rows(); j += 97) {
                 double exact = ScalarReference.quantizedDot(w, j, xs);

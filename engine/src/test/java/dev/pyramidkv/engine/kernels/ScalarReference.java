@@ -60,4 +60,75 @@ public final class ScalarReference {
             return sum;
         }
     }
+
+    /**
+     * ggml_vec_dot_{q4_0,q8_0}_q8_0 / q4_1_q8_1 (AVX2) restated one lane at a time: per block, lane l holds
+     * the integer sum of products 4l..4l+3, {@code acc_l = fma(dw·dx, sum_l, acc_l)}; then hsum_float_8,
+     * plus (Q4_1) the sequentially fused Σ m·s.
+     */
+    static float ggmlQuantizedDot(GgufTensor w, long row, Q8Activations a, int r) {
+        int k = (int) w.rowLength();
+        MemorySegment data = w.data();
+        long base = row * w.rowBytes();
+        int bytes = w.type().blockBytes;
+        float[] acc = new float[8];
+        float mins = 0;
+        for (int b = 0; b < k / 32; b++) {
+            long o = base + (long) b * bytes;
+            float dx = a.d.get(ValueLayout.JAVA_FLOAT, ((long) r * (a.k / 32) + b) * 4);
+            float dw = Fp16.half(data, o);
+            if (w.type() == GgmlType.Q4_1) {
+                float sx = a.s.get(ValueLayout.JAVA_FLOAT, ((long) r * (a.k / 32) + b) * 4);
+                mins = Math.fma(Fp16.half(data, o + 2), sx, mins);
+            }
+            for (int l = 0; l < 8; l++) {
+                int sum = 0;
+                for (int e = 4 * l; e < 4 * l + 4; e++) {
+                    sum += weightValue(w.type(), data, o, e) * a.qs.get(ValueLayout.JAVA_BYTE, (long) r * a.k + b * 32L + e);
+                }
+                acc[l] = Math.fma(dw * dx, (float) sum, acc[l]);
+            }
+        }
+        return hsum8(acc) + mins;
+    }
+
+    /** Integer value of element e of a quantized block at offset o. */
+    private static int weightValue(GgmlType type, MemorySegment data, long o, int e) {
+        return switch (type) {
+            case Q8_0 -> data.get(ValueLayout.JAVA_BYTE, o + 2 + e);
+            case Q4_0 -> nibble(data, o + 2, e) - 8;
+            case Q4_1 -> nibble(data, o + 4, e);
+            default -> throw new IllegalArgumentException(type.toString());
+        };
+    }
+
+    private static int nibble(MemorySegment data, long qs, int e) {
+        int byteValue = data.get(ValueLayout.JAVA_BYTE, qs + (e % 16)) & 0xFF;
+        return e < 16 ? byteValue & 0x0F : byteValue >>> 4;
+    }
+
+    /** ggml_vec_dot_f32 (AVX2) one lane at a time: 4×8 fused accumulators over steps of 32, the tail in sequence. */
+    static float ggmlF32Dot(float[] w, float[] x) {
+        int k = w.length, main = k / 32 * 32;
+        float[][] acc = new float[4][8];
+        for (int i = 0; i < main; i++) acc[(i / 8) % 4][i % 8] = Math.fma(w[i], x[i], acc[(i / 8) % 4][i % 8]);
+        float[] s = new float[8];
+        for (int l = 0; l < 8; l++) s[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
+        float sum = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+        int tail = k - main;
+        int unfused = tail / 8 * 8 + (tail % 8 >= 4 ? 4 : 0);   // GCC's vectorized part of the tail loop
+        for (int i = main; i < k; i++) sum = i < main + unfused ? sum + w[i] * x[i] : Math.fma(w[i], x[i], sum);
+        return sum;
+    }
+
+    /** llamafile tinyBLAS (AVX2, F32): one 8-lane fused accumulator, lane i mod 8, then hsum. */
+    static float tinyBlasF32Dot(float[] w, float[] x) {
+        float[] acc = new float[8];
+        for (int i = 0; i < w.length; i++) acc[i % 8] = Math.fma(w[i], x[i], acc[i % 8]);
+        return hsum8(acc);
+    }
+
+    private static float hsum8(float[] v) {
+        return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
+    }
 }
