@@ -12,7 +12,7 @@ public final class Main {
             new ChatCommand(),
             new ScheduleCommand(),
             new PendingCommand("eval", "run the synthetic long-context evaluation (policies x budgets)", null),
-            new PendingCommand("bench", "run the benchmarks", null),
+            new BenchCommand(),
             new ProfileCommand(),
             new PendingCommand("analyze", "turn evaluation results into tables and charts", null));
 
