@@ -12,7 +12,7 @@ public final class Main {
             new ChatCommand(),
             new ScheduleCommand(),
             new EvalCommand(),
-            new PendingCommand("bench", "run the benchmarks", null),
+            new BenchCommand(),
             new ProfileCommand(),
             new AnalyzeCommand());
 

@@ -1,6 +1,6 @@
 package dev.pyramidkv.engine.api;
 
-import dev.pyramidkv.engine.testing.LlamaCpp;
+import dev.pyramidkv.engine.peer.LlamaCpp;
 import dev.pyramidkv.engine.testing.TestModels;
 import org.junit.jupiter.api.Test;
 
