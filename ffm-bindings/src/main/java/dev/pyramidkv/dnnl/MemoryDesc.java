@@ -63,6 +63,11 @@ public final class MemoryDesc {
         return new MemoryDesc(md);
     }
 
+    /** A copy in memory of {@code alloc}: keeps a layout a primitive chose beyond the primitive's life. */
+    public MemoryDesc copy(SegmentAllocator alloc) {
+        return copyOf(alloc, desc);
+    }
+
     /** The {@code dnnl_memory_desc_t} struct, to pass to the C API. */
     public MemorySegment segment() {
         return desc;

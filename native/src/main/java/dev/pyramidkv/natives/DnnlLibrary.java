@@ -11,6 +11,9 @@ import java.util.List;
  * {@link #SYSTEM_DIRS}; then the dynamic loader. Callers that can fall back to a Java backend check
  * {@link #isAvailable()} and log {@link #unavailableReason()} once; callers that cannot call
  * {@link #lookup()}, which throws with the same message.
+ *
+ * <p>Before loading, OpenMP's idle threads are told to sleep rather than spin unless the environment
+ * says otherwise (see {@link OpenMpEnvironment}).
  */
 public final class DnnlLibrary {
 
@@ -29,8 +32,12 @@ public final class DnnlLibrary {
     private DnnlLibrary() {}
 
     private static final class Holder {
-        static final NativeLibrary LIBRARY =
-                NativeLibrary.load(SONAME, OVERRIDE_ENV, SYSTEM_DIRS, REQUIRED_SYMBOL, INSTALL_HINT);
+        static final NativeLibrary LIBRARY = load();
+
+        private static NativeLibrary load() {
+            OpenMpEnvironment.preferPassiveWaiting();   // read by libgomp when libdnnl pulls it in
+            return NativeLibrary.load(SONAME, OVERRIDE_ENV, SYSTEM_DIRS, REQUIRED_SYMBOL, INSTALL_HINT);
+        }
     }
 
     public static NativeLibrary library() {

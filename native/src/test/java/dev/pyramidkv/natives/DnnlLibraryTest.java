@@ -23,6 +23,15 @@ class DnnlLibraryTest {
         assertTrue(DnnlLibrary.library().location().orElseThrow().contains("libdnnl.so.2"));
     }
 
+    /** libgomp reads its wait policy when libdnnl loads it: by then the C environment says passive. */
+    @Test
+    void openMpThreadsSleepWhenIdleUnlessTheUserChose() {
+        assertTrue(DnnlLibrary.isAvailable(), DnnlLibrary.unavailableReason());
+        String chosen = System.getenv(OpenMpEnvironment.WAIT_POLICY);
+        if (chosen != null) assertEquals(chosen, OpenMpEnvironment.getenv(OpenMpEnvironment.WAIT_POLICY));
+        else if (System.getenv(OpenMpEnvironment.SPIN_COUNT) == null) assertEquals("passive", OpenMpEnvironment.getenv(OpenMpEnvironment.WAIT_POLICY));
+    }
+
     @Test
     void overrideEnvironmentVariableNamesTheFileToLoad() throws Exception {
         Path real = Path.of("/usr/lib/x86_64-linux-gnu/libdnnl.so.2").toRealPath();  // libdnnl.so.2.6

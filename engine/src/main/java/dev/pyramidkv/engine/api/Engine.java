@@ -1,9 +1,12 @@
 package dev.pyramidkv.engine.api;
 
+import dev.pyramidkv.dnnl.Dnnl;
+import dev.pyramidkv.dnnl.DnnlEngine;
 import dev.pyramidkv.engine.chat.ChatTemplate;
 import dev.pyramidkv.engine.gguf.GgufFile;
 import dev.pyramidkv.engine.model.Llama;
 import dev.pyramidkv.engine.model.LlamaConfig;
+import dev.pyramidkv.engine.model.PrefillWeights;
 import dev.pyramidkv.engine.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -25,6 +28,9 @@ public final class Engine implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final ChatTemplate chatTemplate;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private PrefillWeights prefillWeights;   // packed on the first oneDNN session, shared by all
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+    private static volatile boolean warnedNoDnnl;
 
     private Engine(Path path, GgufFile file, Arena arena) {
         this.path = path;
@@ -59,6 +65,32 @@ public final class Engine implements AutoCloseable {
     }
 
     void closed(Session s) { sessions.remove(s); }
+
+    /**
+     * The backend a session asking for {@code requested} gets: {@link Backend#JAVA} if oneDNN is asked for
+     * but cannot be loaded (said once per JVM, as a warning naming why).
+     */
+    static Backend effective(Backend requested) {
+        if (requested != Backend.ONEDNN || Dnnl.isAvailable()) return requested;
+        if (!warnedNoDnnl) {
+            warnedNoDnnl = true;
+            LOG.log(System.Logger.Level.WARNING, "oneDNN is not available, prefill runs on the Java backend: " + Dnnl.unavailableReason());
+        }
+        return Backend.JAVA;
+    }
+
+    /**
+     * The model's layer weights packed for oneDNN prefill GEMMs (bf16 in oneDNN's blocked layout), made on the
+     * first call (about a second for a small model) and kept until the engine closes.
+     */
+    public synchronized PrefillWeights prefillWeights() {
+        if (prefillWeights == null) {
+            try (DnnlEngine dnnl = DnnlEngine.create()) {
+                prefillWeights = PrefillWeights.packed(model, dnnl, arena);
+            }
+        }
+        return prefillWeights;
+    }
 
     public Path path() { return path; }
 

@@ -3,6 +3,7 @@ package dev.pyramidkv.engine.api;
 import dev.pyramidkv.cache.CacheMemory;
 import dev.pyramidkv.cache.KvCache;
 import dev.pyramidkv.cache.KvShape;
+import dev.pyramidkv.dnnl.DnnlEngine;
 import dev.pyramidkv.engine.chat.Message;
 import dev.pyramidkv.engine.kernels.WorkerPool;
 import dev.pyramidkv.engine.model.LlamaConfig;
@@ -28,6 +29,8 @@ public final class Session implements AutoCloseable {
     private final WorkerPool pool;
     private final KvCache cache;
     private final Transformer transformer;
+    private final Backend backend;
+    private final DnnlEngine dnnl;       // null on the Java backend
     private final Sampler sampler;
     private final int contextLength;
     private final int[] sequence;        // every token in the cache's sequence, by position
@@ -47,22 +50,30 @@ public final class Session implements AutoCloseable {
         if (contextLength > c.contextLength()) {
             throw new IllegalArgumentException("context length " + contextLength + " exceeds the model's " + c.contextLength());
         }
+        this.backend = Engine.effective(config.backend());
         this.arena = Arena.ofShared();
+        DnnlEngine dnnlEngine = null;
         try {
+            this.dnnl = dnnlEngine = backend == Backend.ONEDNN ? DnnlEngine.create() : null;
             this.pool = new WorkerPool(config.threads());
             KvShape shape = new KvShape(c.layers(), c.heads(), c.kvHeads(), c.headDim());
             this.cache = KvCache.allocate(arena, shape, config.policy(), contextLength, config.decodeHeadroom());
-            this.transformer = new Transformer(engine.model(), arena, pool, cache, contextLength);
+            this.transformer = new Transformer(engine.model(), arena, pool, cache, contextLength,
+                    dnnl, dnnl == null ? null : engine.prefillWeights());
             this.sampler = new Sampler(c.vocab());
             this.sequence = new int[contextLength];
             this.generated = new int[contextLength];
         } catch (RuntimeException e) {
+            if (dnnlEngine != null) dnnlEngine.close();
             arena.close();
             throw e;
         }
     }
 
     public SessionConfig config() { return config; }
+
+    /** What runs this session's prompt prefills: the configured backend, or Java if oneDNN was missing. */
+    public Backend backend() { return backend; }
 
     public KvCache cache() { return cache; }
 
@@ -179,6 +190,7 @@ public final class Session implements AutoCloseable {
         if (closed) return;
         closed = true;
         pool.close();
+        if (dnnl != null) dnnl.close();
         arena.close();
         engine.closed(this);
     }

@@ -88,9 +88,6 @@ public final class Cli {
             }
             ModelRegistry models = registry != null ? registry : ModelRegistry.standard(env);
             context = new CliContext(out, err, env, models, errIsTerminal);
-            if (command instanceof PendingCommand) {
-                return command.run(null, context);
-            }
             ParsedArgs parsed = command.options().parse(rest);
             return command.run(parsed, context);
         } catch (UsageException e) {

@@ -57,6 +57,11 @@ public final class CliContext {
         return progress;
     }
 
+    /** Shows a status line on {@link #err()}: redrawn in place on a terminal, one line per call elsewhere. */
+    public void status(String text) {
+        progress.status(text);
+    }
+
     /** Ends a progress line left open by an interrupted step, so the next message starts a fresh line. */
     void closeProgressLine() {
         progress.closeLine();

@@ -11,10 +11,10 @@ public final class Main {
             new GenerateCommand(),
             new ChatCommand(),
             new ScheduleCommand(),
-            new PendingCommand("eval", "run the synthetic long-context evaluation (policies x budgets)", null),
-            new PendingCommand("bench", "run the benchmarks", null),
+            new EvalCommand(),
+            new BenchCommand(),
             new ProfileCommand(),
-            new PendingCommand("analyze", "turn evaluation results into tables and charts", null));
+            new AnalyzeCommand());
 
     private Main() {
     }

@@ -48,6 +48,21 @@ final class ProgressLine implements FetchProgress {
         err.flush();
     }
 
+    /**
+     * A free-form status (e.g. an evaluation's progress bar): on a terminal it replaces the current line,
+     * elsewhere it is printed as a line of its own.
+     */
+    void status(String text) {
+        currentStep = null;
+        if (redraw) {
+            err.print("\r" + text + "\u001b[K");
+            lineOpen = true;
+        } else {
+            err.println(text);
+        }
+        err.flush();
+    }
+
     void closeLine() {
         if (lineOpen) {
             err.println();

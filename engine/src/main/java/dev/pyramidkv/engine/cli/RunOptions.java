@@ -4,6 +4,7 @@ import dev.pyramidkv.cache.GqaAggregation;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.cache.Pooling;
 import dev.pyramidkv.cache.ScheduleMode;
+import dev.pyramidkv.engine.api.Backend;
 import dev.pyramidkv.engine.api.GenerationParams;
 import dev.pyramidkv.engine.api.SessionConfig;
 
@@ -14,15 +15,19 @@ final class RunOptions {
     private RunOptions() {}
 
     static Options policy(Options o) {
-        return o.value("--policy", "NAME", "KV cache policy: full|streaming|h2o|snapkv|pyramid|adakv (default full)")
-                .value("--budget", "N", "average KV tokens per layer, window included (default 128; not for full)")
-                .value("--window", "N", "observation window, always kept (default 8)")
+        return policyTuning(o.value("--policy", "NAME", "KV cache policy: full|streaming|h2o|snapkv|pyramid|adakv (default full)")
+                .value("--budget", "N", "average KV tokens per layer, window included (default 128; not for full)"))
+                .value("--max-kv", "N", "decode-time cap, average tokens per layer: the cache never grows past it");
+    }
+
+    /** The settings of a policy beyond its name and budget (shared by every configuration of an eval grid). */
+    static Options policyTuning(Options o) {
+        return o.value("--window", "N", "observation window, always kept (default 8)")
                 .value("--beta", "X", "PyramidKV β: the top layer keeps (budget-window)/β (default 20)")
                 .value("--kernel", "N", "odd pooling kernel for the scores (default 7)")
                 .value("--pooling", "max|avg", "pooling of the scores (default max)")
                 .value("--gqa", "sum|mean|max", "how query heads sharing a KV head combine scores (default sum)")
-                .value("--schedule", "MODE", "pyramid budgets: reference (integer floors, default) or exact (total = layers × budget)")
-                .value("--max-kv", "N", "decode-time cap, average tokens per layer: the cache never grows past it");
+                .value("--schedule", "MODE", "pyramid budgets: reference (integer floors, default) or exact (total = layers × budget)");
     }
 
     static PolicyConfig policy(ParsedArgs a) {
@@ -40,14 +45,20 @@ final class RunOptions {
         }
         if (!name.equals("full")) b.budget(a.intValue("--budget", 128));
         else if (a.has("--budget")) throw new UsageException("--budget: policy full keeps every token; choose another --policy to set a budget");
+        tune(b, a);
+        if (a.has("--max-kv")) b.maxKvTokens(a.intValue("--max-kv", 0));
+        return b.build();
+    }
+
+    /** Applies the {@link #policyTuning(Options)} options that were given to {@code b}. */
+    static PolicyConfig.Builder tune(PolicyConfig.Builder b, ParsedArgs a) {
         if (a.has("--window")) b.window(a.intValue("--window", 8));
         if (a.has("--beta")) b.beta(a.doubleValue("--beta", 20));
         if (a.has("--kernel")) b.kernel(a.intValue("--kernel", 7));
         if (a.has("--pooling")) b.pooling(Pooling.parse(a.string("--pooling", "max")));
         if (a.has("--gqa")) b.gqa(GqaAggregation.parse(a.string("--gqa", "sum")));
         if (a.has("--schedule")) b.schedule(ScheduleMode.parse(a.string("--schedule", "reference")));
-        if (a.has("--max-kv")) b.maxKvTokens(a.intValue("--max-kv", 0));
-        return b.build();
+        return b;
     }
 
     static Options sampling(Options o) {
@@ -75,12 +86,28 @@ final class RunOptions {
     }
 
     static Options session(Options o) {
-        return o.value("--threads", "N", "worker threads (default: all cores)")
-                .value("--context", "N", "context length, at most the model's (default: the model's)");
+        return threads(o).value("--context", "N", "context length, at most the model's (default: the model's)")
+                .value("--backend", "onednn|java", "prompt prefill: oneDNN bf16 GEMMs (default; Java if libdnnl is missing) "
+                        + "or Java kernels with llama.cpp's exact numerics");
     }
 
     static SessionConfig session(ParsedArgs a, PolicyConfig policy, int decodeHeadroom) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        return new SessionConfig(policy, a.intValue("--threads", cores, 1, 1024), a.intValue("--context", 0, 0, 1 << 20), decodeHeadroom);
+        return new SessionConfig(policy, threads(a), a.intValue("--context", 0, 0, 1 << 20), decodeHeadroom, backend(a));
+    }
+
+    static Options threads(Options o) {
+        return o.value("--threads", "N", "worker threads (default: all cores)");
+    }
+
+    static int threads(ParsedArgs a) {
+        return a.intValue("--threads", Runtime.getRuntime().availableProcessors(), 1, 1024);
+    }
+
+    static Backend backend(ParsedArgs a) {
+        try {
+            return Backend.parse(a.string("--backend", "onednn"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--backend: " + e.getMessage());
+        }
     }
 }

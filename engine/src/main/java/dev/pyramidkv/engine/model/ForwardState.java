@@ -4,6 +4,7 @@ import dev.pyramidkv.cache.StagingBuffer;
 import dev.pyramidkv.engine.kernels.MatMul;
 import dev.pyramidkv.engine.kernels.PackedWeights;
 import dev.pyramidkv.engine.kernels.WorkerPool;
+import dev.pyramidkv.engine.kernels.onednn.PrefillAttention;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -18,7 +19,7 @@ final class ForwardState {
     final MemorySegment q;        // [chunk][heads*headDim]
     final MemorySegment kRows;    // [chunk][kvHeads*headDim] projections, rope'd in place
     final MemorySegment vRows;    // [chunk][kvHeads*headDim]
-    final StagingBuffer staging;  // [kvHead][maxTokens][headDim] K and V of one layer's prompt
+    final StagingBuffer staging;  // [kvHead][maxTokens rounded up to whole attention blocks][headDim] K and V of one layer's prompt
     final MemorySegment att;      // [chunk][heads*headDim] attention output
     final MemorySegment gate;     // [chunk][ffn]
     final MemorySegment up;       // [chunk][ffn]
@@ -41,7 +42,7 @@ final class ForwardState {
         q = f32(arena, (long) chunk * qDim);
         kRows = f32(arena, (long) chunk * c.kvDim());
         vRows = f32(arena, (long) chunk * c.kvDim());
-        staging = StagingBuffer.allocate(arena, c.kvHeads(), maxTokens, c.headDim());
+        staging = StagingBuffer.allocate(arena, c.kvHeads(), PrefillAttention.stagingRows(maxTokens), c.headDim());  // whole attention blocks
         att = f32(arena, (long) chunk * qDim);
         gate = f32(arena, (long) chunk * c.ffnDim());
         up = f32(arena, (long) chunk * c.ffnDim());

@@ -4,6 +4,7 @@ import dev.pyramidkv.cache.KvCache;
 import dev.pyramidkv.cache.LayerRegion;
 import dev.pyramidkv.cache.PrefillScores;
 import dev.pyramidkv.cache.StagingBuffer;
+import dev.pyramidkv.dnnl.DnnlEngine;
 import dev.pyramidkv.engine.gguf.GgufTensor;
 import dev.pyramidkv.engine.kernels.Dequant;
 import dev.pyramidkv.engine.kernels.Dot;
@@ -44,6 +45,7 @@ public final class Transformer {
     private final LlamaConfig c;
     private final WorkerPool pool;
     private final ForwardState s;
+    private final DnnlPrefill prefill;   // null: prompts run on the Java path
     private KvCache cache;
     private final int[] one = new int[1];
 
@@ -57,6 +59,15 @@ public final class Transformer {
      * @param maxPromptTokens the longest prompt this session prefills in one call (sizes the staging)
      */
     public Transformer(Llama model, Arena arena, WorkerPool pool, KvCache cache, int maxPromptTokens) {
+        this(model, arena, pool, cache, maxPromptTokens, null, null);
+    }
+
+    /**
+     * With {@code dnnl} and {@code prefillWeights} given, prompts into an empty cache run on oneDNN
+     * ({@link DnnlPrefill}); everything else (decode, later turns) stays on the Java path.
+     */
+    public Transformer(Llama model, Arena arena, WorkerPool pool, KvCache cache, int maxPromptTokens,
+                       DnnlEngine dnnl, PrefillWeights prefillWeights) {
         this.model = model;
         this.c = model.config;
         this.pool = pool;
@@ -64,7 +75,12 @@ public final class Transformer {
         int capacity = 0;
         for (int l = 0; l < cache.layers(); l++) capacity = Math.max(capacity, cache.region(l).capacity());
         this.s = new ForwardState(arena, c, model.packed, pool, maxPromptTokens, capacity, cache.config().window());
+        if ((dnnl == null) != (prefillWeights == null)) throw new IllegalArgumentException("a oneDNN prefill needs both an engine and weights");
+        this.prefill = dnnl == null ? null : new DnnlPrefill(model, s, dnnl, prefillWeights, arena, pool.threads());
     }
+
+    /** True if prompts run on oneDNN. */
+    public boolean prefillsOnDnnl() { return prefill != null; }
 
     public LlamaConfig config() { return c; }
 
@@ -125,15 +141,21 @@ public final class Transformer {
         keepColumnSums = prompt && (cache.needsColumnSums() || forks.stream().anyMatch(KvCache::needsColumnSums));
         PrefillScores scores = prompt ? new PrefillScores(keepWindow ? s.windowProbs : null, keepColumnSums ? s.columnSums : null) : null;
         int lastLayer = c.layers() - 1;
+        boolean onDnnl = prompt && prefill != null;
+        if (onDnnl) prefill.begin();
         for (int l = 0; l <= lastLayer; l++) {
             LlamaWeights.Layer w = model.weights.layers[l];
             if (keepColumnSums) s.columnSums.asSlice(0, 4L * c.heads() * n).fill((byte) 0);
-            for (int r0 = 0; r0 < n; r0 += s.chunk) {
-                int m = Math.min(s.chunk, n - r0);
-                int ubatchStart = r0 / UBATCH * UBATCH;
-                boolean batch = Math.min(UBATCH, n - ubatchStart) > 1;   // chunks never straddle micro-batches
-                attentionBlock(l, w, r0, m, n, prompt, start, batch);
-                if (l < lastLayer) feedForwardBlock(w, r0, m, batch);
+            if (onDnnl) {
+                prefill.layer(l, n, keepWindow, keepColumnSums, l < lastLayer);
+            } else {
+                for (int r0 = 0; r0 < n; r0 += s.chunk) {
+                    int m = Math.min(s.chunk, n - r0);
+                    int ubatchStart = r0 / UBATCH * UBATCH;
+                    boolean batch = Math.min(UBATCH, n - ubatchStart) > 1;   // chunks never straddle micro-batches
+                    attentionBlock(l, w, r0, m, n, prompt, start, batch);
+                    if (l < lastLayer) feedForwardBlock(w, r0, m, batch);
+                }
             }
             if (prompt) {
                 cache.compressPrefill(l, s.staging, n, scores);

@@ -115,18 +115,6 @@ class CliTest {
     }
 
     @Test
-    void commandsNotYetImplementedSayItAndFail() {
-        for (Command c : Main.COMMANDS) {
-            if (!(c instanceof PendingCommand)) continue;
-            String name = c.name();
-            Result r = run(name);
-            assertEquals(1, r.status(), r::toString);
-            assertEquals(List.of("pyramidkv: " + name + ": not implemented yet"), r.errLines());
-            assertEquals("", r.out());
-        }
-    }
-
-    @Test
     void aMissingModelFileIsOneLineAndStatus1() {
         Result r = run("info", "--model", tmp.resolve("nope.gguf").toString());
         assertEquals(1, r.status());

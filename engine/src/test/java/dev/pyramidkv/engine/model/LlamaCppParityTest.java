@@ -5,7 +5,7 @@ import dev.pyramidkv.cache.KvShape;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.engine.gguf.GgufFile;
 import dev.pyramidkv.engine.kernels.WorkerPool;
-import dev.pyramidkv.engine.testing.LlamaCpp;
+import dev.pyramidkv.engine.peer.LlamaCpp;
 import dev.pyramidkv.engine.testing.TestModels;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.pyramidkv.engine.testing;
+package dev.pyramidkv.engine.peer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,6 +87,7 @@ public final class LlamaCpp implements AutoCloseable {
             MemorySegment cp = (MemorySegment) fn("llama_context_default_params", FunctionDescriptor.of(CONTEXT_PARAMS))
                     .invokeExact((SegmentAllocator) arena);
             set(cp, "n_ctx", contextLength);
+            set(cp, "n_batch", contextLength);   // a whole prompt in one llama_decode (micro-batches stay 512)
             set(cp, "n_threads", threads);
             set(cp, "n_threads_batch", threads);
             set(cp, "type_k", GGML_TYPE_F32);

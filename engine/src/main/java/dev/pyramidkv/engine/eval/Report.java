@@ -1,0 +1,246 @@
+package dev.pyramidkv.engine.eval;
+
+import dev.pyramidkv.cache.PolicyKind;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * Tables over a set of results: the full cache's accuracy first (the ceiling), the tasks where it is strong
+ * enough to separate the policies, accuracy by policy and budget, KV memory and time per prompt; the summary
+ * CSV; and the data behind the charts.
+ */
+public final class Report {
+    private final List<EvalResult> results;
+    private final double minFull;
+    private final List<String> tasks;          // in TaskKind order
+    private final List<String> separating;     // tasks where full reaches minFull
+    private final List<Integer> lengths;
+    private final List<Integer> budgets;       // of the compressing policies
+    private final List<String> policies;       // policy names, full first, in PolicyKind order
+
+    /** A configuration as the tables show it: a policy and a budget (0 for full). */
+    public record Config(String policy, int budget) {
+        public String label() { return budget == 0 ? policy : policy + "-" + budget; }
+        public boolean isFull() { return policy.equals(PolicyKind.FULL.cliName()); }
+    }
+
+    /** A running mean. */
+    static final class Mean {
+        double sum;
+        int n;
+
+        void add(double v) { sum += v; n++; }
+
+        double value() { return n == 0 ? Double.NaN : sum / n; }
+    }
+
+    /**
+     * @param minFull a task separates the policies when the full cache's mean score on it is at least this
+     */
+    public Report(List<EvalResult> results, double minFull) {
+        if (results.isEmpty()) throw new IllegalArgumentException("results: there is nothing to report");
+        if (!(minFull >= 0 && minFull <= 1)) throw new IllegalArgumentException("minFull: must be in [0, 1], got " + minFull);
+        this.results = List.copyOf(results);
+        this.minFull = minFull;
+        List<String> t = new ArrayList<>();
+        for (TaskKind k : TaskKind.values()) if (results.stream().anyMatch(r -> r.task().equals(k.cliName()))) t.add(k.cliName());
+        results.stream().map(EvalResult::task).distinct().filter(x -> !t.contains(x)).forEach(t::add);
+        this.tasks = List.copyOf(t);
+        this.lengths = List.copyOf(new TreeSet<>(results.stream().map(EvalResult::contextLength).toList()));
+        this.budgets = List.copyOf(new TreeSet<>(results.stream().filter(r -> r.budget() > 0).map(EvalResult::budget).toList()));
+        List<String> p = new ArrayList<>();
+        for (PolicyKind k : PolicyKind.values()) if (results.stream().anyMatch(r -> r.policy().equals(k.cliName()))) p.add(k.cliName());
+        this.policies = List.copyOf(p);
+        List<String> s = new ArrayList<>();
+        for (String task : tasks) {
+            double full = accuracy(r -> r.task().equals(task) && isFull(r));
+            if (full >= minFull) s.add(task);
+        }
+        this.separating = List.copyOf(s);
+    }
+
+    public List<EvalResult> results() { return results; }
+    public List<String> tasks() { return tasks; }
+    public List<String> separatingTasks() { return separating; }
+    public List<Integer> contextLengths() { return lengths; }
+    public List<Integer> budgets() { return budgets; }
+    public List<String> policies() { return policies; }
+    public double minFull() { return minFull; }
+
+    /** Every configuration in the results: full first, then each policy's budgets in order. */
+    public List<Config> configs() {
+        List<Config> out = new ArrayList<>();
+        for (String p : policies) {
+            if (p.equals(PolicyKind.FULL.cliName())) {
+                out.add(new Config(p, 0));
+                continue;
+            }
+            for (int b : budgets) {
+                if (results.stream().anyMatch(r -> r.policy().equals(p) && r.budget() == b)) out.add(new Config(p, b));
+            }
+        }
+        return out;
+    }
+
+    /** The depths of needle tasks in the results, ascending. */
+    public List<Integer> depths() {
+        return List.copyOf(new TreeSet<>(results.stream().filter(r -> r.depth() >= 0).map(EvalResult::depth).toList()));
+    }
+
+    public static boolean isFull(EvalResult r) { return r.policy().equals(PolicyKind.FULL.cliName()); }
+
+    public static Predicate<EvalResult> of(Config c) { return r -> r.policy().equals(c.policy()) && r.budget() == c.budget(); }
+
+    /** The tasks the summary averages over: the separating ones, or every task when none is. */
+    public List<String> headlineTasks() { return separating.isEmpty() ? tasks : separating; }
+
+    public Predicate<EvalResult> inHeadlineTasks() {
+        List<String> h = headlineTasks();
+        return r -> h.contains(r.task());
+    }
+
+    /** Mean score of the results that match, NaN if none. */
+    public double accuracy(Predicate<EvalResult> which) {
+        Mean m = new Mean();
+        for (EvalResult r : results) if (which.test(r)) m.add(r.score());
+        return m.value();
+    }
+
+    /** Mean live KV bytes after compression of the results that match. */
+    public double kvBytes(Predicate<EvalResult> which) {
+        Mean m = new Mean();
+        for (EvalResult r : results) if (which.test(r)) m.add(r.kvBytes());
+        return m.value();
+    }
+
+    /** Mean of kvBytes / fullBytes of the results that match. */
+    public double kvRatio(Predicate<EvalResult> which) {
+        Mean m = new Mean();
+        for (EvalResult r : results) if (which.test(r)) m.add(r.kvRatio());
+        return m.value();
+    }
+
+    public int count(Predicate<EvalResult> which) {
+        int n = 0;
+        for (EvalResult r : results) if (which.test(r)) n++;
+        return n;
+    }
+
+    /** The report as Markdown: ceiling, separating tasks, headline table, per-task table, memory, time. */
+    public String markdown() {
+        StringBuilder md = new StringBuilder();
+        String model = results.stream().map(EvalResult::model).distinct().reduce((a, b) -> a + ", " + b).orElse("");
+        long prompts = results.stream().map(r -> r.task() + r.contextLength() + "/" + r.depth() + "/" + r.sample() + "/" + r.seed()).distinct().count();
+        md.append(String.format(Locale.ROOT, "Model: %s. %d prompts, %d cells (prompt × configuration).%n%n", model, prompts, results.size()));
+
+        md.append("#### Full cache (the ceiling): accuracy by task and context length\n\n");
+        md.append("| task |");
+        for (int n : lengths) md.append(' ').append(n).append(" |");
+        md.append(" all |\n|---|");
+        md.append("---:|".repeat(lengths.size() + 1)).append('\n');
+        for (String task : tasks) {
+            md.append("| ").append(task).append(" |");
+            for (int n : lengths) md.append(' ').append(pct(accuracy(r -> isFull(r) && r.task().equals(task) && r.contextLength() == n))).append(" |");
+            md.append(' ').append(pct(accuracy(r -> isFull(r) && r.task().equals(task)))).append(" |\n");
+        }
+        md.append('\n');
+        if (separating.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "No task reaches %s with the full cache, so no task separates the policies well; the tables below average over every task.%n%n", pct(minFull)));
+        } else {
+            List<String> weak = tasks.stream().filter(t -> !separating.contains(t)).toList();
+            md.append(String.format(Locale.ROOT, "Tasks where the full cache reaches %s and so can separate the policies: %s.%s%n%n", pct(minFull),
+                    String.join(", ", separating), weak.isEmpty() ? "" : " Too weak with the full cache: " + String.join(", ", weak) + "."));
+        }
+
+        md.append("#### Accuracy by policy and budget (").append(String.join(", ", headlineTasks())).append(")\n\n");
+        md.append("| policy |");
+        for (int b : budgets) md.append(' ').append(b).append(" |");
+        md.append("\n|---|").append("---:|".repeat(budgets.size())).append('\n');
+        for (String p : policies) {
+            md.append("| ").append(p).append(" |");
+            for (int b : budgets) {
+                boolean full = p.equals(PolicyKind.FULL.cliName());
+                md.append(' ').append(pct(accuracy(inHeadlineTasks().and(r -> r.policy().equals(p) && (full || r.budget() == b))))).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append("| KV kept (mean of kept/full bytes) |");
+        for (int b : budgets) md.append(' ').append(pct(kvRatio(inHeadlineTasks().and(r -> !isFull(r) && r.budget() == b)))).append(" |");
+        md.append("\n\n");
+
+        md.append("#### Accuracy by task\n\n| configuration |");
+        for (String t : tasks) md.append(' ').append(t).append(" |");
+        md.append("\n|---|").append("---:|".repeat(tasks.size())).append('\n');
+        for (Config c : configs()) {
+            md.append("| ").append(c.label()).append(" |");
+            for (String t : tasks) md.append(' ').append(pct(accuracy(of(c).and(r -> r.task().equals(t))))).append(" |");
+            md.append('\n');
+        }
+        md.append('\n');
+
+        md.append("#### Time per prompt\n\n| context length | prompts | mean prompt tokens | prefill (s) | decode per configuration (s) | configurations |\n|---:|---:|---:|---:|---:|---:|\n");
+        for (int n : lengths) {
+            Map<String, List<EvalResult>> byPrompt = new LinkedHashMap<>();
+            for (EvalResult r : results) if (r.contextLength() == n) byPrompt.computeIfAbsent(r.task() + "/" + r.depth() + "/" + r.sample() + "/" + r.seed(), k -> new ArrayList<>()).add(r);
+            Mean tokens = new Mean(), prefill = new Mean(), decode = new Mean(), cells = new Mean();
+            for (List<EvalResult> cellsOfPrompt : byPrompt.values()) {
+                tokens.add(cellsOfPrompt.getFirst().promptTokens());
+                prefill.add(cellsOfPrompt.getFirst().prefillMillis() / 1000);
+                cells.add(cellsOfPrompt.size());
+                for (EvalResult r : cellsOfPrompt) if (!r.uncompressed()) decode.add(r.decodeMillis() / 1000);
+            }
+            md.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.1f | %.2f | %.0f |%n", n, byPrompt.size(), tokens.value(), prefill.value(), decode.value(), cells.value()));
+        }
+        return md.toString();
+    }
+
+    /**
+     * One row per task, context length, depth and configuration, over samples: accuracy, KV bytes kept and
+     * full, their ratio, mean times.
+     */
+    public void writeSummaryCsv(Path file) throws IOException {
+        record Key(String task, int length, int depth, String policy, int budget) {}
+        Map<Key, List<EvalResult>> groups = new LinkedHashMap<>();
+        List<EvalResult> sorted = new ArrayList<>(results);
+        sorted.sort(Comparator.comparing((EvalResult r) -> tasks.indexOf(r.task())).thenComparingInt(EvalResult::contextLength)
+                .thenComparingInt(EvalResult::depth).thenComparingInt(r -> policies.indexOf(r.policy())).thenComparingInt(EvalResult::budget));
+        for (EvalResult r : sorted) groups.computeIfAbsent(new Key(r.task(), r.contextLength(), r.depth(), r.policy(), r.budget()), k -> new ArrayList<>()).add(r);
+        StringBuilder csv = new StringBuilder("task,context_length,depth,policy,budget,samples,accuracy,kv_bytes,kv_full_bytes,kv_ratio,uncompressed,prompt_tokens,prefill_ms,decode_ms\n");
+        for (Map.Entry<Key, List<EvalResult>> e : groups.entrySet()) {
+            Key k = e.getKey();
+            List<EvalResult> g = e.getValue();
+            Mean acc = new Mean(), kv = new Mean(), full = new Mean(), tok = new Mean(), pre = new Mean(), dec = new Mean();
+            int unc = 0;
+            for (EvalResult r : g) {
+                acc.add(r.score());
+                kv.add(r.kvBytes());
+                full.add(r.kvFullBytes());
+                tok.add(r.promptTokens());
+                pre.add(r.prefillMillis());
+                dec.add(r.decodeMillis());
+                if (r.uncompressed()) unc++;
+            }
+            csv.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%d,%d,%.4f,%.0f,%.0f,%.4f,%d,%.0f,%.1f,%.1f%n", k.task(), k.length(),
+                    k.depth() < 0 ? "" : Integer.toString(k.depth()), k.policy(), k.budget(), g.size(), acc.value(), kv.value(), full.value(),
+                    kv.value() / full.value(), unc, tok.value(), pre.value(), dec.value()));
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Files.writeString(file, csv, StandardCharsets.UTF_8);
+    }
+
+    static String pct(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * v);
+    }
+}

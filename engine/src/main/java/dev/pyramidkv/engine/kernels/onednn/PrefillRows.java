@@ -1,0 +1,101 @@
+package dev.pyramidkv.engine.kernels.onednn;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.pyramidkv.engine.kernels.onednn.Bf16.F;
+import static dev.pyramidkv.engine.kernels.onednn.Bf16.LE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * The element-wise steps between the GEMMs of a oneDNN prefill, one row at a time, vectorized; those that
+ * feed a GEMM write its bf16 input directly. Same formulas as the Java path, float lanes instead of its
+ * scalar order (the sum of squares is a float lane sum, not a double).
+ */
+public final class PrefillRows {
+    private PrefillRows() {}
+
+    // (x0, x1, x2, x3, ...) → (x1, x0, x3, x2, ...); table (c0, s0, c1, s1, ...) → (c0, c0, c1, c1, ...), (s0, s0, s1, s1, ...)
+    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(F, i -> i ^ 1);
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(F, i -> i & ~1);
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(F, i -> i | 1);
+    private static final FloatVector MINUS_PLUS = FloatVector.fromArray(F, new float[]{-1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1}, 0);
+
+    /** {@code dst (bf16) = x · w / sqrt(mean(x²) + eps)} for one row of {@code n}; x, w f32. */
+    public static void rmsNormToBf16(MemorySegment x, long xOff, MemorySegment w, int n, float eps, MemorySegment dst, long dstOff) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        int upper = F.loopBound(n);
+        for (; i < upper; i += F.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(F, x, xOff + 4L * i, LE);
+            acc = v.fma(v, acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float v = x.get(JAVA_FLOAT, xOff + 4L * i);
+            sum += v * v;
+        }
+        float scale = 1.0f / (float) Math.sqrt(sum / n + eps);
+        i = 0;
+        for (; i < upper; i += F.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(F, x, xOff + 4L * i, LE).mul(scale);
+            Bf16.store(v.mul(FloatVector.fromMemorySegment(F, w, 4L * i, LE)), dst, dstOff + 2L * i);
+        }
+        for (; i < n; i++) {
+            dst.set(Bf16.BF16, dstOff + 2L * i, Bf16.bits(x.get(JAVA_FLOAT, xOff + 4L * i) * scale * w.get(JAVA_FLOAT, 4L * i)));
+        }
+    }
+
+    /**
+     * RoPE (mode NORM) of {@code heads} consecutive head vectors of {@code headDim} at byte {@code off}: pairs
+     * (2i, 2i+1), i < ropeDim/2, rotated by the angles of {@code table} ({@code [pair][cos, sin]} f32 of one position).
+     */
+    public static void rope(MemorySegment v, long off, int heads, int headDim, int ropeDim, MemorySegment table, long tableOff) {
+        for (int h = 0; h < heads; h++) {
+            long head = off + 4L * h * headDim;
+            int i = 0;
+            for (; i + F.length() <= ropeDim; i += F.length()) {
+                FloatVector x = FloatVector.fromMemorySegment(F, v, head + 4L * i, LE);
+                FloatVector t = FloatVector.fromMemorySegment(F, table, tableOff + 4L * i, LE);
+                FloatVector cos = t.rearrange(EVENS), sin = t.rearrange(ODDS).mul(MINUS_PLUS);
+                x.mul(cos).add(x.rearrange(SWAP_PAIRS).mul(sin)).intoMemorySegment(v, head + 4L * i, LE);
+            }
+            for (; i < ropeDim; i += 2) {
+                float cos = table.get(JAVA_FLOAT, tableOff + 4L * i), sin = table.get(JAVA_FLOAT, tableOff + 4L * i + 4);
+                long o = head + 4L * i;
+                float x0 = v.get(JAVA_FLOAT, o), x1 = v.get(JAVA_FLOAT, o + 4);
+                v.set(JAVA_FLOAT, o, x0 * cos - x1 * sin);
+                v.set(JAVA_FLOAT, o + 4, x0 * sin + x1 * cos);
+            }
+        }
+    }
+
+    /** {@code dst (bf16) = silu(gate) · up} for {@code n} values; gate and up f32. */
+    public static void siluMulToBf16(MemorySegment gate, long gateOff, MemorySegment up, long upOff, int n, MemorySegment dst, long dstOff) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector g = FloatVector.fromMemorySegment(F, gate, gateOff + 4L * i, LE);
+            FloatVector u = FloatVector.fromMemorySegment(F, up, upOff + 4L * i, LE);
+            FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+            Bf16.store(silu.mul(u), dst, dstOff + 2L * i);
+        }
+        for (; i < n; i++) {
+            float g = gate.get(JAVA_FLOAT, gateOff + 4L * i);
+            float silu = g / (1.0f + (float) Math.exp(-g));
+            dst.set(Bf16.BF16, dstOff + 2L * i, Bf16.bits(silu * up.get(JAVA_FLOAT, upOff + 4L * i)));
+        }
+    }
+
+    /** {@code x[i] += y[i]} for {@code n} floats at the given byte offsets. */
+    public static void add(MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector a = FloatVector.fromMemorySegment(F, x, xOff + 4L * i, LE);
+            a.add(FloatVector.fromMemorySegment(F, y, yOff + 4L * i, LE)).intoMemorySegment(x, xOff + 4L * i, LE);
+        }
+        for (; i < n; i++) x.set(JAVA_FLOAT, xOff + 4L * i, x.get(JAVA_FLOAT, xOff + 4L * i) + y.get(JAVA_FLOAT, yOff + 4L * i));
+    }
+}

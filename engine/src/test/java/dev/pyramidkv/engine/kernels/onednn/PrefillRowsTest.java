@@ -1,0 +1,101 @@
+package dev.pyramidkv.engine.kernels.onednn;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The element-wise prefill steps against their formulas in double; lengths with vector tails. */
+class PrefillRowsTest {
+    static final Random RND = new Random(11);
+
+    /** Rows of ordinary size and rows so small that eps dominates (a wrong eps shows there). */
+    @Test
+    void rmsNormToBf16() {
+        int n = 16 * 36 + 5;
+        float eps = 1e-5f;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = arena.allocate(4L * n), w = arena.allocate(4L * n), out = arena.allocate(2L * n);
+            for (double magnitude : new double[]{3, 1e-3}) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    float v = (float) (RND.nextGaussian() * magnitude);
+                    x.setAtIndex(JAVA_FLOAT, i, v);
+                    w.setAtIndex(JAVA_FLOAT, i, (float) (0.5 + RND.nextDouble()));
+                    sum += (double) v * v;
+                }
+                PrefillRows.rmsNormToBf16(x, 0, w, n, eps, out, 0);
+                double scale = 1 / Math.sqrt(sum / n + eps);
+                for (int i = 0; i < n; i++) {
+                    double expected = x.getAtIndex(JAVA_FLOAT, i) * scale * w.getAtIndex(JAVA_FLOAT, i);
+                    assertBf16(expected, out, i, "magnitude " + magnitude + " element " + i);
+                }
+            }
+        }
+    }
+
+    /** Pairs (2i, 2i+1) of each head rotated; with ropeDim < headDim the rest is untouched. */
+    @Test
+    void ropeRotatesPairsOfEveryHead() {
+        for (int[] shape : new int[][]{{64, 64}, {8, 8}, {48, 32}, {64, 40}}) {
+            int hd = shape[0], ropeDim = shape[1], heads = 3;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment v = arena.allocate(4L * heads * hd + 8), table = arena.allocate(4L * ropeDim);
+                double[] angle = new double[ropeDim / 2];
+                for (int i = 0; i < ropeDim / 2; i++) {
+                    angle[i] = RND.nextDouble() * 20 - 10;
+                    table.setAtIndex(JAVA_FLOAT, 2L * i, (float) Math.cos(angle[i]));
+                    table.setAtIndex(JAVA_FLOAT, 2L * i + 1, (float) Math.sin(angle[i]));
+                }
+                float[] before = new float[heads * hd];
+                for (int i = 0; i < before.length; i++) v.setAtIndex(JAVA_FLOAT, 2 + i, before[i] = (float) RND.nextGaussian());
+                PrefillRows.rope(v, 8, heads, hd, ropeDim, table, 0);
+                for (int h = 0; h < heads; h++) {
+                    for (int d = 0; d < hd; d++) {
+                        float got = v.getAtIndex(JAVA_FLOAT, 2 + h * hd + d);
+                        double expected;
+                        if (d >= ropeDim) expected = before[h * hd + d];
+                        else {
+                            double c = table.getAtIndex(JAVA_FLOAT, d & ~1), s = table.getAtIndex(JAVA_FLOAT, d | 1);
+                            double x0 = before[h * hd + (d & ~1)], x1 = before[h * hd + (d | 1)];
+                            expected = d % 2 == 0 ? x0 * c - x1 * s : x0 * s + x1 * c;
+                        }
+                        assertEquals(expected, got, 1e-6, "headDim " + hd + " ropeDim " + ropeDim + " head " + h + " dim " + d);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void siluTimesUpToBf16AndAdd() {
+        int n = 16 * 96 + 3;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment gate = arena.allocate(4L * n), up = arena.allocate(4L * n), out = arena.allocate(2L * n);
+            for (int i = 0; i < n; i++) {
+                gate.setAtIndex(JAVA_FLOAT, i, (float) (RND.nextGaussian() * 6));
+                up.setAtIndex(JAVA_FLOAT, i, (float) RND.nextGaussian());
+            }
+            PrefillRows.siluMulToBf16(gate, 0, up, 0, n, out, 0);
+            for (int i = 0; i < n; i++) {
+                double g = gate.getAtIndex(JAVA_FLOAT, i);
+                assertBf16(g / (1 + Math.exp(-g)) * up.getAtIndex(JAVA_FLOAT, i), out, i, "element " + i);
+            }
+            float[] x0 = new float[n];
+            for (int i = 0; i < n; i++) gate.setAtIndex(JAVA_FLOAT, i, x0[i] = (float) RND.nextGaussian());
+            PrefillRows.add(gate, 0, up, 0, n);
+            for (int i = 0; i < n; i++) assertEquals(x0[i] + up.getAtIndex(JAVA_FLOAT, i), gate.getAtIndex(JAVA_FLOAT, i), "sum " + i);
+        }
+    }
+
+    /** Within one bf16 rounding of the double value (2⁻⁸ relative, plus f32 noise). */
+    private static void assertBf16(double expected, MemorySegment out, int i, String what) {
+        float got = Float.intBitsToFloat(out.getAtIndex(JAVA_SHORT, i) << 16);
+        assertEquals(expected, got, Math.abs(expected) * 0x1p-8 * 1.0001 + 1e-30, what);
+    }
+}
