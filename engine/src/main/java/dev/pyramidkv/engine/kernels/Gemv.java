@@ -26,7 +26,7 @@ import static jdk.incubator.vector.VectorOperators.S2I;
  * Per group (16 rows) two passes, each a small method: C2 stops inlining once a compilation reaches
  * ~40,000 nodes (LiveNodeCountInliningCutoff), which a Vector API method does at ~50 vector calls, and a
  * call that is not inlined boxes its vectors. So {@code *Quads} writes the exact integer quad sums of the
- * group's rows, as floats, to a per-thread {@code scratch [blocks][8][16] f32}; {@link #scale} applies the
+ * group's rows, as floats, to a per-thread {@code scratch [blocks][8][16] f32}; {@code scale*} applies the
  * scales. In the integer pass each 64-byte chunk is multiplied by int broadcasts of activation pairs
  * ({@code q16}, int16): a short lane holds one product (≤ 128·127) or the sum of two, then each int lane
  * adds its two halves (lanes 2i, 2i+1 → row i). Nothing allocates; to keep it so, the loops call no helper
@@ -52,11 +52,16 @@ public final class Gemv {
 
     /** Groups [g0, g1) of {@code out = w · x}, x being activation row 0 of {@code a}. */
     public static void apply(PackedMatrix w, Q8Activations a, MemorySegment out, int g0, int g1, MemorySegment scratch) {
-        boolean q8 = w.type == GgmlType.Q8_0;
-        for (int g = g0; g < g1; g++) {
-            if (q8) q8Quads(w, g, a, scratch);
-            else q4Quads(w, g, a, scratch);
-            scale(w, g, a, scratch, out);
+        if (w.type == GgmlType.Q8_0) {
+            for (int g = g0; g < g1; g++) {
+                q8Quads(w, g, a, scratch);
+                scaleQ8_0(w, g, a, scratch, out);
+            }
+        } else {
+            for (int g = g0; g < g1; g++) {
+                q4Quads(w, g, a, scratch);
+                scaleQ4_1(w, g, a, scratch, out);
+            }
         }
     }
 
@@ -104,21 +109,22 @@ public final class Gemv {
     }
 
     /**
-     * out[16g + i] = hsum8(acc_0..7) (+ mins), acc_l = Σ_b fma(quad[b][l], d[b]·d8[b], acc_l) and
-     * mins = Σ_b fma(m[b], s8[b], mins) in block order, as ggml_vec_dot_q4_1_q8_1 / q8_0_q8_0.
+     * out[16g + i] = hsum8(acc_0..7) + mins, acc_l = Σ_b fma(quad[b][l], d[b]·d8[b], acc_l) and
+     * mins = Σ_b fma(m[b], s8[b], mins) in block order, as ggml_vec_dot_q4_1_q8_1. (Q4_1 and Q8_0 have a
+     * method each: one with both paths grows past what C2 compiles whole after its profile changes.)
      */
-    static void scale(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch, MemorySegment out) {
+    static void scaleQ4_1(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch, MemorySegment out) {
         MemorySegment data = w.data;
-        boolean min = w.fields == 2;
-        long o = w.scalesAt + (long) g * w.blocks * w.fields * 32;
+        long o = w.scalesAt + (long) g * w.blocks * 64;
         FloatVector a0 = FloatVector.zero(F512), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, mins = a0;
         long q = 0;
-        for (int b = 0; b < w.blocks; b++, o += 32L * w.fields, q += QUADS) {
+        for (int b = 0; b < w.blocks; b++, o += 64, q += QUADS) {
             // f16 → f32 (finite): the sign-extended half shifted left by 13 has the sign in bit 31 and exponent and
             // mantissa in bits 13..27; times 2^112 rebiases the exponent (exact, subnormals included)
-            FloatVector d = ((IntVector) ShortVector.fromMemorySegment(S256, data, o, LE).convertShape(S2I, I512, 0))
+            FloatVector dd = ((IntVector) ShortVector.fromMemorySegment(S256, data, o, LE).convertShape(S2I, I512, 0))
+                    .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
+            FloatVector m = ((IntVector) ShortVector.fromMemorySegment(S256, data, o + 32, LE).convertShape(S2I, I512, 0))
                     .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE);
-            FloatVector dd = d.mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
             a0 = FloatVector.fromMemorySegment(F512, scratch, q, LE).fma(dd, a0);
             a1 = FloatVector.fromMemorySegment(F512, scratch, q + 64, LE).fma(dd, a1);
             a2 = FloatVector.fromMemorySegment(F512, scratch, q + 128, LE).fma(dd, a2);
@@ -127,21 +133,43 @@ public final class Gemv {
             a5 = FloatVector.fromMemorySegment(F512, scratch, q + 320, LE).fma(dd, a5);
             a6 = FloatVector.fromMemorySegment(F512, scratch, q + 384, LE).fma(dd, a6);
             a7 = FloatVector.fromMemorySegment(F512, scratch, q + 448, LE).fma(dd, a7);
-            if (min) {
-                FloatVector m = ((IntVector) ShortVector.fromMemorySegment(S256, data, o + 32, LE).convertShape(S2I, I512, 0))
-                        .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE);
-                mins = m.fma(FloatVector.broadcast(F512, a.s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b)), mins);
-            }
+            mins = m.fma(FloatVector.broadcast(F512, a.s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b)), mins);
         }
         // hsum_float_8: t_l = a_l + a_(l+4), then (t0 + t2) + (t1 + t3)
-        FloatVector sum = a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7)));
-        if (min) sum = sum.add(mins);
-        long row = (long) PackedMatrix.GROUP * g;
-        if (row + PackedMatrix.GROUP <= w.rows) sum.intoMemorySegment(out, 4 * row, LE);
-        else sum.intoMemorySegment(out, 4 * row, LE, F512.indexInRange(row, w.rows));   // padding rows are not written
+        a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7))).add(mins).intoMemorySegment(scratch, 0, LE);
+        copyRows(scratch, out, g, w.rows);
     }
 
-    /** The f16 → f32 conversion {@link #scale} spells out, for tests. */
+    /** As {@link #scaleQ4_1} without mins: ggml_vec_dot_q8_0_q8_0. */
+    static void scaleQ8_0(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch, MemorySegment out) {
+        MemorySegment data = w.data;
+        long o = w.scalesAt + (long) g * w.blocks * 32;
+        FloatVector a0 = FloatVector.zero(F512), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        long q = 0;
+        for (int b = 0; b < w.blocks; b++, o += 32, q += QUADS) {
+            FloatVector dd = ((IntVector) ShortVector.fromMemorySegment(S256, data, o, LE).convertShape(S2I, I512, 0))
+                    .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
+            a0 = FloatVector.fromMemorySegment(F512, scratch, q, LE).fma(dd, a0);
+            a1 = FloatVector.fromMemorySegment(F512, scratch, q + 64, LE).fma(dd, a1);
+            a2 = FloatVector.fromMemorySegment(F512, scratch, q + 128, LE).fma(dd, a2);
+            a3 = FloatVector.fromMemorySegment(F512, scratch, q + 192, LE).fma(dd, a3);
+            a4 = FloatVector.fromMemorySegment(F512, scratch, q + 256, LE).fma(dd, a4);
+            a5 = FloatVector.fromMemorySegment(F512, scratch, q + 320, LE).fma(dd, a5);
+            a6 = FloatVector.fromMemorySegment(F512, scratch, q + 384, LE).fma(dd, a6);
+            a7 = FloatVector.fromMemorySegment(F512, scratch, q + 448, LE).fma(dd, a7);
+        }
+        a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7))).intoMemorySegment(scratch, 0, LE);
+        copyRows(scratch, out, g, w.rows);
+    }
+
+    /** The group's 16 results, left at the start of scratch, into out[16g ...], padding rows (≥ n) skipped. */
+    private static void copyRows(MemorySegment scratch, MemorySegment out, int g, int n) {
+        long row = (long) PackedMatrix.GROUP * g;
+        int count = (int) Math.min(PackedMatrix.GROUP, n - row);
+        MemorySegment.copy(scratch, 0, out, 4 * row, 4L * count);
+    }
+
+    /** The f16 → f32 conversion {@link #scaleQ4_1} spells out, for tests. */
     static FloatVector half(ShortVector h) {
         return ((IntVector) h.convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE);
     }
