@@ -29,7 +29,9 @@ import static jdk.incubator.vector.VectorOperators.S2I;
  * group's rows, as floats, to a per-thread {@code scratch [blocks][8][16] f32}; {@link #scale} applies the
  * scales. In the integer pass each 64-byte chunk is multiplied by int broadcasts of activation pairs
  * ({@code q16}, int16): a short lane holds one product (≤ 128·127) or the sum of two, then each int lane
- * adds its two halves (lanes 2i, 2i+1 → row i). Nothing allocates.
+ * adds its two halves (lanes 2i, 2i+1 → row i). Nothing allocates; to keep it so, the loops call no helper
+ * that takes or returns vectors (C2 may compile such a helper on its own, into a large non-intrinsic body that it
+ * then refuses to inline, and every call boxes its vectors).
  */
 public final class Gemv {
     private Gemv() {}
@@ -69,11 +71,17 @@ public final class Gemv {
         long quad = 0;
         for (int c = 0; c < 4 * w.blocks; c++, o += 64, quad += 128) {
             long xo = 16L * c;                             // bytes of q8[8c] (the chunks of a block follow its elements)
+            // int broadcasts of activation pairs: short lanes alternate q8[e], q8[e+1] (an aligned int; _UNALIGNED skips the check)
+            ShortVector x0 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo)).reinterpretAsShorts();
+            ShortVector x1 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 4)).reinterpretAsShorts();
+            ShortVector x2 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 8)).reinterpretAsShorts();
+            ShortVector x3 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 12)).reinterpretAsShorts();
             ShortVector v = ShortVector.fromMemorySegment(S512, data, o, LE);
-            ShortVector lo = v.and(nibble).mul(pair(x, xo)).add(v.lanewise(LSHR, 4).and(nibble).mul(pair(x, xo + 4)));
-            ShortVector hi = v.lanewise(LSHR, 8).and(nibble).mul(pair(x, xo + 8)).add(v.lanewise(LSHR, 12).mul(pair(x, xo + 12)));
-            rowSums(lo.reinterpretAsInts()).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad, LE);
-            rowSums(hi.reinterpretAsInts()).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad + 64, LE);
+            IntVector lo = v.and(nibble).mul(x0).add(v.lanewise(LSHR, 4).and(nibble).mul(x1)).reinterpretAsInts();
+            IntVector hi = v.lanewise(LSHR, 8).and(nibble).mul(x2).add(v.lanewise(LSHR, 12).mul(x3)).reinterpretAsInts();
+            // each int lane's two halves, sign-extended and added: lanes 2i, 2i+1 → row i
+            lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad, LE);
+            hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad + 64, LE);
         }
     }
 
@@ -84,12 +92,14 @@ public final class Gemv {
         long quad = 0;
         for (int c = 0; c < 8 * w.blocks; c++, o += 64, quad += 64) {
             long xo = 8L * c;                              // bytes of q8[4c]
+            ShortVector x0 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo)).reinterpretAsShorts();
+            ShortVector x1 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 4)).reinterpretAsShorts();
             ShortVector v = ShortVector.fromMemorySegment(S512, data, o, LE);
             ShortVector lo = v.lanewise(LSHL, 8).lanewise(ASHR, 8);       // sign-extended low bytes
             ShortVector hi = v.lanewise(ASHR, 8);
             // |lo·x + hi·x'| ≤ 2·128·127 < 2^15
-            ShortVector pairs = lo.mul(pair(x, xo)).add(hi.mul(pair(x, xo + 4)));
-            rowSums(pairs.reinterpretAsInts()).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad, LE);
+            IntVector pairs = lo.mul(x0).add(hi.mul(x1)).reinterpretAsInts();
+            pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16)).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad, LE);
         }
     }
 
@@ -104,16 +114,24 @@ public final class Gemv {
         FloatVector a0 = FloatVector.zero(F512), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, mins = a0;
         long q = 0;
         for (int b = 0; b < w.blocks; b++, o += 32L * w.fields, q += QUADS) {
-            FloatVector dd = half(ShortVector.fromMemorySegment(S256, data, o, LE)).mul(a.d.get(ValueLayout.JAVA_FLOAT, 4L * b));
-            a0 = quad(scratch, q).fma(dd, a0);
-            a1 = quad(scratch, q + 64).fma(dd, a1);
-            a2 = quad(scratch, q + 128).fma(dd, a2);
-            a3 = quad(scratch, q + 192).fma(dd, a3);
-            a4 = quad(scratch, q + 256).fma(dd, a4);
-            a5 = quad(scratch, q + 320).fma(dd, a5);
-            a6 = quad(scratch, q + 384).fma(dd, a6);
-            a7 = quad(scratch, q + 448).fma(dd, a7);
-            if (min) mins = half(ShortVector.fromMemorySegment(S256, data, o + 32, LE)).fma(FloatVector.broadcast(F512, a.s.get(ValueLayout.JAVA_FLOAT, 4L * b)), mins);
+            // f16 → f32 (finite): the sign-extended half shifted left by 13 has the sign in bit 31 and exponent and
+            // mantissa in bits 13..27; times 2^112 rebiases the exponent (exact, subnormals included)
+            FloatVector d = ((IntVector) ShortVector.fromMemorySegment(S256, data, o, LE).convertShape(S2I, I512, 0))
+                    .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE);
+            FloatVector dd = d.mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
+            a0 = FloatVector.fromMemorySegment(F512, scratch, q, LE).fma(dd, a0);
+            a1 = FloatVector.fromMemorySegment(F512, scratch, q + 64, LE).fma(dd, a1);
+            a2 = FloatVector.fromMemorySegment(F512, scratch, q + 128, LE).fma(dd, a2);
+            a3 = FloatVector.fromMemorySegment(F512, scratch, q + 192, LE).fma(dd, a3);
+            a4 = FloatVector.fromMemorySegment(F512, scratch, q + 256, LE).fma(dd, a4);
+            a5 = FloatVector.fromMemorySegment(F512, scratch, q + 320, LE).fma(dd, a5);
+            a6 = FloatVector.fromMemorySegment(F512, scratch, q + 384, LE).fma(dd, a6);
+            a7 = FloatVector.fromMemorySegment(F512, scratch, q + 448, LE).fma(dd, a7);
+            if (min) {
+                FloatVector m = ((IntVector) ShortVector.fromMemorySegment(S256, data, o + 32, LE).convertShape(S2I, I512, 0))
+                        .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE);
+                mins = m.fma(FloatVector.broadcast(F512, a.s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b)), mins);
+            }
         }
         // hsum_float_8: t_l = a_l + a_(l+4), then (t0 + t2) + (t1 + t3)
         FloatVector sum = a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7)));
@@ -123,24 +141,7 @@ public final class Gemv {
         else sum.intoMemorySegment(out, 4 * row, LE, F512.indexInRange(row, w.rows));   // padding rows are not written
     }
 
-    private static FloatVector quad(MemorySegment scratch, long off) {
-        return FloatVector.fromMemorySegment(F512, scratch, off, LE);
-    }
-
-    /** The int pair at byte {@code off} of {@code x}, broadcast: short lanes alternate x[e], x[e+1]. */
-    private static ShortVector pair(MemorySegment x, long off) {
-        return IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT, off)).reinterpretAsShorts();
-    }
-
-    /** Each int lane's two 16-bit halves, sign-extended and added: lanes 2i, 2i+1 → row i. */
-    private static IntVector rowSums(IntVector v) {
-        return v.lanewise(LSHL, 16).lanewise(ASHR, 16).add(v.lanewise(ASHR, 16));
-    }
-
-    /**
-     * f16 → f32, finite values: the sign-extended half shifted left by 13 has the sign in bit 31 and
-     * exponent·mantissa in bits 13..27; times 2^112 rebiases the exponent (exact, subnormals included).
-     */
+    /** The f16 → f32 conversion {@link #scale} spells out, for tests. */
     static FloatVector half(ShortVector h) {
         return ((IntVector) h.convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE);
     }

@@ -1,7 +1,6 @@
 package dev.pyramidkv.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -57,27 +56,40 @@ public final class GgmlMath {
     }
 
     static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    // The vector loops below spell out expf's operations lane-wise (the same bits as the scalar expf) instead of
+    // calling a vector helper: C2 compiles such a helper on its own first, without knowing the vector's shape,
+    // into a large non-intrinsic body that it then refuses to inline ("already compiled into a big method"), and
+    // every call boxes vectors (MBs of garbage per token).
+
     /**
-     * {@link #expf} on every lane, the same operations lane-wise (so the same bits); null when a lane needs
-     * the |n| &gt; 126 path, which the caller then takes one lane at a time (rare: e^x beyond ~2^±126).
+     * {@code x[i] = expf(x[i] − sub)} for i in [0, n) (f32 at byte offset {@code off}) in groups of 8, as long as no
+     * lane needs expf's |n| &gt; 126 path; returns how many it did (a multiple of 8), the caller does the rest.
      */
-    public static FloatVector expf(FloatVector x) {
-        FloatVector z = x.fma(0x1.715476p+0f, SHIFT);
-        FloatVector n = z.sub(SHIFT);
-        if (n.abs().compare(VectorOperators.GT, 126f).anyTrue()) return null;
-        FloatVector minusN = n.neg();
-        FloatVector b = minusN.fma(x.broadcast(0x1.7f7d1cp-20f), minusN.fma(x.broadcast(0x1.62e4p-1f), x));
-        FloatVector k = z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(ONE).reinterpretAsFloats();
-        FloatVector u = b.mul(b);
-        FloatVector j = b.fma(0x1.0e4020p-7f, 0x1.573e2ep-5f).fma(u, b.fma(0x1.555e66p-3f, 0x1.fffdb6p-2f)).fma(u, b.mul(0x1.ffffecp-1f));
-        return k.fma(j, k);
+    public static int expGroups(MemorySegment x, long off, int n, float sub) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long o = off + 4L * i;
+            FloatVector v = FloatVector.fromMemorySegment(F256, x, o, LE).sub(sub);
+            FloatVector z = v.fma(v.broadcast(0x1.715476p+0f), v.broadcast(SHIFT));
+            FloatVector m = z.sub(SHIFT);
+            if (m.abs().compare(VectorOperators.GT, 126f).anyTrue()) break;
+            FloatVector minusM = m.neg();
+            FloatVector b = minusM.fma(v.broadcast(0x1.7f7d1cp-20f), minusM.fma(v.broadcast(0x1.62e4p-1f), v));
+            FloatVector k = z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(ONE).reinterpretAsFloats();
+            FloatVector u = b.mul(b);
+            FloatVector j = b.fma(0x1.0e4020p-7f, 0x1.573e2ep-5f).fma(u, b.fma(0x1.555e66p-3f, 0x1.fffdb6p-2f)).fma(u, b.mul(0x1.ffffecp-1f));
+            k.fma(j, k).intoMemorySegment(x, o, LE);
+        }
+        return i;
     }
 
     /**
      * {@code g[i] = silu(g[i])·u[i]} for i in [0, n) (f32 at byte offsets), elements as {@link #silu(float, int, int)}
-     * numbers them within rows of {@code row} elements: vectors where ggml uses ggml_v_silu, lanes otherwise.
+     * numbers them within rows of {@code row} elements: vectors where ggml uses ggml_v_silu, lanes otherwise
+     * (and for vectors with a lane on expf's |n| &gt; 126 path).
      */
     public static void siluMul(MemorySegment g, long gOff, MemorySegment u, long uOff, int n, int row) {
         int vectorized = row & ~7;        // per row, ggml_v_silu covers [0, row & ~7)
@@ -87,8 +99,16 @@ public final class GgmlMath {
             long go = gOff + 4L * i, uo = uOff + 4L * i;
             if (inRow + 16 <= vectorized) {
                 FloatVector x = FloatVector.fromMemorySegment(F512, g, go, LE);
-                FloatVector e = expf(FloatVector.zero(F512).sub(x));
-                if (e != null) {
+                FloatVector v = FloatVector.zero(F512).sub(x);                      // expf(0 − x)
+                FloatVector z = v.fma(v.broadcast(0x1.715476p+0f), v.broadcast(SHIFT));
+                FloatVector m = z.sub(SHIFT);
+                if (!m.abs().compare(VectorOperators.GT, 126f).anyTrue()) {
+                    FloatVector minusM = m.neg();
+                    FloatVector b = minusM.fma(v.broadcast(0x1.7f7d1cp-20f), minusM.fma(v.broadcast(0x1.62e4p-1f), v));
+                    FloatVector k = z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(ONE).reinterpretAsFloats();
+                    FloatVector uu = b.mul(b);
+                    FloatVector j = b.fma(0x1.0e4020p-7f, 0x1.573e2ep-5f).fma(uu, b.fma(0x1.555e66p-3f, 0x1.fffdb6p-2f)).fma(uu, b.mul(0x1.ffffecp-1f));
+                    FloatVector e = k.fma(j, k);
                     x.div(e.add(1f)).mul(FloatVector.fromMemorySegment(F512, u, uo, LE)).intoMemorySegment(g, go, LE);
                     i += 16;
                     continue;

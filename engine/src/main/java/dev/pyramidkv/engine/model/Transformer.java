@@ -291,12 +291,12 @@ public final class Transformer {
             max = Math.max(max, v);
         }
         double sum = 0;
+        int vectorized = GgmlMath.expGroups(s.scores, sc, count, max);   // the same bits as exp() below, 8 at a time
         int j0 = 0;
-        for (; j0 + 8 <= count; j0 += 8) {   // groups of 8 as vectors (the same bits as lane by lane below)
-            FloatVector e = GgmlMath.expf(FloatVector.fromMemorySegment(F, s.scores, sc + 4L * j0, LE).sub(max));
-            if (e == null) break;            // a lane beyond ggml's fast range: this group and the rest one by one
-            e.intoMemorySegment(s.scores, sc + 4L * j0, LE);
-            sum += Dot.hsum8(e);
+        for (; j0 < vectorized; j0 += 8) {
+            float e0 = score(sc, j0), e1 = score(sc, j0 + 1), e2 = score(sc, j0 + 2), e3 = score(sc, j0 + 3);
+            float e4 = score(sc, j0 + 4), e5 = score(sc, j0 + 5), e6 = score(sc, j0 + 6), e7 = score(sc, j0 + 7);
+            sum += ((e0 + e4) + (e2 + e6)) + ((e1 + e5) + (e3 + e7));
         }
         for (; j0 < count; j0 += 8) {
             float e0 = exp(sc, j0, count, max), e1 = exp(sc, j0 + 1, count, max), e2 = exp(sc, j0 + 2, count, max), e3 = exp(sc, j0 + 3, count, max);
@@ -336,16 +336,21 @@ public final class Transformer {
         }
         int d = 0;
         for (; d + F.length() <= hd; d += F.length()) {   // the same sums as below, 8 elements d at a time
-            FloatVector r;
-            if (lanes == 32) {
-                FloatVector x0 = sum4s(acc, rowBytes, 0, d), x1 = sum4s(acc, rowBytes, 1, d), x2 = sum4s(acc, rowBytes, 2, d), x3 = sum4s(acc, rowBytes, 3, d);
-                FloatVector x4 = sum4s(acc, rowBytes, 4, d), x5 = sum4s(acc, rowBytes, 5, d), x6 = sum4s(acc, rowBytes, 6, d), x7 = sum4s(acc, rowBytes, 7, d);
-                r = x0.add(x4).add(x1.add(x5)).add(x2.add(x6).add(x3.add(x7)));
-            } else {
-                FloatVector x0 = lanes(acc, rowBytes, 0, d), x1 = lanes(acc, rowBytes, 1, d), x2 = lanes(acc, rowBytes, 2, d), x3 = lanes(acc, rowBytes, 3, d);
-                FloatVector x4 = lanes(acc, rowBytes, 4, d), x5 = lanes(acc, rowBytes, 5, d), x6 = lanes(acc, rowBytes, 6, d), x7 = lanes(acc, rowBytes, 7, d);
-                r = x0.add(x4).add(x2.add(x6)).add(x1.add(x5).add(x3.add(x7)));
+            long col = acc + 4L * d;
+            if (lanes == 32) {   // x_l = sum4(l), kept in accumulator l
+                for (int l = 0; l < 8; l++) {
+                    long o = col + l * rowBytes;
+                    FloatVector a0 = FloatVector.fromMemorySegment(F, s.kqvAcc, o, LE), a16 = FloatVector.fromMemorySegment(F, s.kqvAcc, o + 16 * rowBytes, LE);
+                    FloatVector a8 = FloatVector.fromMemorySegment(F, s.kqvAcc, o + 8 * rowBytes, LE), a24 = FloatVector.fromMemorySegment(F, s.kqvAcc, o + 24 * rowBytes, LE);
+                    a0.add(a16).add(a8.add(a24)).intoMemorySegment(s.kqvAcc, o, LE);
+                }
             }
+            FloatVector x0 = FloatVector.fromMemorySegment(F, s.kqvAcc, col, LE), x1 = FloatVector.fromMemorySegment(F, s.kqvAcc, col + rowBytes, LE);
+            FloatVector x2 = FloatVector.fromMemorySegment(F, s.kqvAcc, col + 2 * rowBytes, LE), x3 = FloatVector.fromMemorySegment(F, s.kqvAcc, col + 3 * rowBytes, LE);
+            FloatVector x4 = FloatVector.fromMemorySegment(F, s.kqvAcc, col + 4 * rowBytes, LE), x5 = FloatVector.fromMemorySegment(F, s.kqvAcc, col + 5 * rowBytes, LE);
+            FloatVector x6 = FloatVector.fromMemorySegment(F, s.kqvAcc, col + 6 * rowBytes, LE), x7 = FloatVector.fromMemorySegment(F, s.kqvAcc, col + 7 * rowBytes, LE);
+            FloatVector r = lanes == 32 ? x0.add(x4).add(x1.add(x5)).add(x2.add(x6).add(x3.add(x7)))
+                                        : x0.add(x4).add(x2.add(x6)).add(x1.add(x5).add(x3.add(x7)));
             r.intoMemorySegment(s.att, out + 4L * d, LE);
         }
         for (; d < hd; d++) {
@@ -363,16 +368,6 @@ public final class Transformer {
         }
     }
 
-    /** {@link #sum4} for elements [d, d+8). */
-    private FloatVector sum4s(long acc, long rowBytes, int l, int d) {
-        return lanes(acc, rowBytes, l, d).add(lanes(acc, rowBytes, l + 16, d)).add(lanes(acc, rowBytes, l + 8, d).add(lanes(acc, rowBytes, l + 24, d)));
-    }
-
-    /** Accumulator {@code lane}'s elements [d, d+8). */
-    private FloatVector lanes(long acc, long rowBytes, int lane, int d) {
-        return FloatVector.fromMemorySegment(F, s.kqvAcc, acc + lane * rowBytes + 4L * d, LE);
-    }
-
     /** Lane l of the four 8-lane accumulators added as (a0 + a2) + (a1 + a3). */
     private float sum4(long acc, long rowBytes, int l, int d) {
         return (lane(acc, rowBytes, l, d) + lane(acc, rowBytes, l + 16, d)) + (lane(acc, rowBytes, l + 8, d) + lane(acc, rowBytes, l + 24, d));
@@ -380,6 +375,10 @@ public final class Transformer {
 
     private float lane(long acc, long rowBytes, int lane, int d) {
         return s.kqvAcc.get(JAVA_FLOAT, acc + lane * rowBytes + 4L * d);
+    }
+
+    private float score(long sc, int j) {
+        return s.scores.get(JAVA_FLOAT, sc + 4L * j);
     }
 
     /** e^(score_j − max) stored over score j, or 0 past the last visible token (a masked cell). */

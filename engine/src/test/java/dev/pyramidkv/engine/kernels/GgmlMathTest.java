@@ -60,20 +60,23 @@ class GgmlMathTest {
         }
     }
 
-    /** The vector expf is the scalar one lane by lane, bit for bit, or declines (null) for the |n| > 126 path. */
+    /** expGroups is the scalar expf lane by lane, bit for bit, and stops at the first group with a lane on the |n| > 126 path. */
     @Test
-    void vectorExpfEqualsTheScalarOneLaneByLane() {
-        float[] xs = new float[16], got = new float[16];
-        int vectors = 0, declined = 0;
-        for (float x0 = -110f; x0 <= 100f; x0 += 0.37f) {
-            for (int l = 0; l < 16; l++) xs[l] = x0 + l * 0.0123f;
-            var e = GgmlMath.expf(jdk.incubator.vector.FloatVector.fromArray(GgmlMath.F512, xs, 0));
-            if (e == null) { declined++; continue; }
-            vectors++;
-            e.intoArray(got, 0);
-            for (int l = 0; l < 16; l++) assertEquals(Float.floatToRawIntBits(GgmlMath.expf(xs[l])), Float.floatToRawIntBits(got[l]), "expf(" + xs[l] + ")");
+    void expGroupsEqualsTheScalarExpfAndStopsBeforeTheSlowPath() {
+        int n = 8 * 600 + 5;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = arena.allocate(4L * n);
+            float[] in = new float[n];
+            for (int i = 0; i < n; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, in[i] = -80f + i * 0.0203f);   // up to ~17.6
+            int done = GgmlMath.expGroups(x, 0, n, 3f);
+            assertEquals(n & ~7, done);
+            for (int i = 0; i < n; i++) {
+                float want = i < done ? GgmlMath.expf(in[i] - 3f) : in[i];
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(x.getAtIndex(ValueLayout.JAVA_FLOAT, i)), "element " + i);
+            }
+            x.setAtIndex(ValueLayout.JAVA_FLOAT, 21, -150f);             // e^-150: the two-factor path, group 2
+            assertEquals(16, GgmlMath.expGroups(x, 0, n, 0f));
         }
-        assertTrue(vectors > 400 && declined > 20, vectors + " vectors, " + declined + " declined");
     }
 
     /** siluMul equals silu(g, i, n)·u element by element, over two rows with vector, declined and tail parts. */
