@@ -1,6 +1,7 @@
 package dev.pyramidkv.engine.api;
 
 import dev.pyramidkv.cache.PolicyConfig;
+import dev.pyramidkv.engine.testing.JitWarmup;
 import dev.pyramidkv.engine.testing.TestModels;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +25,19 @@ class EvictingDecodeAllocationTest {
              Session s = engine.newSession(SessionConfig.defaults().withPolicy(capped).withThreads(2).withContextLength(2048))) {
             s.generate("The weather today", GenerationParams.greedy().withMaxTokens(4), null);
             var t = s.transformer();
-            for (int i = 0; i < 300; i++) t.forward(504 + i % 50);   // fill the cap, let C2 compile the kernels
             long[] ids = Thread.getAllStackTraces().keySet().stream()
                     .filter(th -> th == Thread.currentThread() || th.getName().startsWith("pyramidkv-worker-"))
                     .mapToLong(Thread::threadId).toArray();
             assertEquals(2, ids.length, "the caller and one worker");
+            Runnable restartNearTheEnd = () -> {
+                if (t.position() > 1700) { s.reset(); s.generate("The weather today", GenerationParams.greedy().withMaxTokens(4), null); }
+            };
+            int[] step = {0};
+            // fill the cap and let C2 compile the decode path (its queue is long in a busy JVM)
+            JitWarmup.untilAllocationFree(() -> { restartNearTheEnd.run(); t.forward(504 + step[0]++ % 50); },
+                    () -> Arrays.stream(mx.getThreadAllocatedBytes(ids)).sum(), 90);
+            restartNearTheEnd.run();
+            for (int i = 0; i < 60; i++) t.forward(504 + i % 50);   // back at the cap after a restart
             long evictionsBefore = s.cache().evictions();
             long[] before = mx.getThreadAllocatedBytes(ids);
             int steps = 200;

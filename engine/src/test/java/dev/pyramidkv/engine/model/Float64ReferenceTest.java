@@ -69,9 +69,9 @@ class Float64ReferenceTest {
      * one of them, that changes its layer's output by ~1e-4 relative, which flips more quanta in the next
      * layers, and after 30 layers the logits differ as much as two independent quantizations. The
      * reference shows it on itself: moving every activation one f32 ulp before quantizing
-     * ({@link Activations#Q8_ONE_ULP_UP}) moves its logits by up to 0.85–1.12, and the engine's own logits
-     * for the first prompt differ by 0.80 between its first call in a JVM and later ones (f32 dots round
-     * differently before and after C2 compiles them). Hence a bound of 2: it catches wiring errors (a wrong GQA mapping gives 24)
+     * ({@link Activations#Q8_ONE_ULP_UP}) moves its logits by up to 0.85–1.12, as much as the engine's logits
+     * once moved between its first call in a JVM and later ones, when f32 lane sums used reduceLanes, whose
+     * order differs before and after C2 compiles it (now fixed orders; JitIndependenceTest). Hence a bound of 2: it catches wiring errors (a wrong GQA mapping gives 24)
      * but not subtle ones (RMSNorm epsilon ×10: 1.26), which the F32 test above catches. The difference
      * to real-number math (EXACT) is printed: that is what activation quantization costs.
      */
