@@ -26,8 +26,9 @@ import static jdk.incubator.vector.VectorOperators.S2I;
  * Per group (16 rows) two passes, each a small method: C2 stops inlining once a compilation reaches
  * ~40,000 nodes (LiveNodeCountInliningCutoff), which a Vector API method does at ~50 vector calls, and a
  * call that is not inlined boxes its vectors. So {@code *Quads} writes the exact integer quad sums of the
- * group's rows, as floats, to a per-thread {@code scratch [blocks][8][16] f32}; {@code scale*} applies the
- * scales. In the integer pass each 64-byte chunk is multiplied by int broadcasts of activation pairs
+ * group's rows, as floats, to a per-thread {@code scratch [16 blocks][8][16] f32} (a tile of blocks at a
+ * time, so it stays in L1); {@code scale*} applies the scales, keeping its accumulators in scratch between
+ * tiles. In the integer pass each 64-byte chunk is multiplied by int broadcasts of activation pairs
  * ({@code q16}, int16): a short lane holds one product (≤ 128·127) or the sum of two, then each int lane
  * adds its two halves (lanes 2i, 2i+1 → row i). Nothing allocates; to keep it so, the loops call no helper
  * that takes or returns vectors (C2 may compile such a helper on its own, into a large non-intrinsic body that it
@@ -44,23 +45,28 @@ public final class Gemv {
     static final int HALF_BITS = 0x8FFFE000;   // sign, exponent and mantissa of a sign-extended f16 shifted left by 13
     static final float HALF_SCALE = 0x1p112f;  // f16 exponent bias 15 → f32 bias 127
     private static final long QUADS = 8 * 64;  // scratch bytes per block: 8 quads × 16 rows f32
+    /** Blocks per pass: the quads of a tile (8 KB) stay in L1 beside the streaming weights. */
+    private static final int TILE = 16;
+    private static final long ACC = TILE * QUADS;   // scratch offset of the 9 accumulators kept between tiles
 
-    /** Bytes of scratch one thread needs for rows of {@code k} elements. */
+    /** Bytes of scratch one thread needs for rows of {@code k} elements: a tile of quads, then the accumulators. */
     public static long scratchBytes(int k) {
-        return QUADS * (k / PackedMatrix.QK);
+        return ACC + 9 * 64;
     }
 
     /** Groups [g0, g1) of {@code out = w · x}, x being activation row 0 of {@code a}. */
     public static void apply(PackedMatrix w, Q8Activations a, MemorySegment out, int g0, int g1, MemorySegment scratch) {
-        if (w.type == GgmlType.Q8_0) {
-            for (int g = g0; g < g1; g++) {
-                q8Quads(w, g, a, scratch);
-                scaleQ8_0(w, g, a, scratch, out);
-            }
-        } else {
-            for (int g = g0; g < g1; g++) {
-                q4Quads(w, g, a, scratch);
-                scaleQ4_1(w, g, a, scratch, out);
+        boolean q8 = w.type == GgmlType.Q8_0;
+        for (int g = g0; g < g1; g++) {
+            for (int b0 = 0; b0 < w.blocks; b0 += TILE) {
+                int b1 = Math.min(w.blocks, b0 + TILE);
+                if (q8) {
+                    q8Quads(w, g, b0, b1, a, scratch);
+                    scaleQ8_0(w, g, b0, b1, a, scratch, out);
+                } else {
+                    q4Quads(w, g, b0, b1, a, scratch);
+                    scaleQ4_1(w, g, b0, b1, a, scratch, out);
+                }
             }
         }
     }
@@ -69,12 +75,12 @@ public final class Gemv {
      * The quads of Q4_1 group g: chunk c holds nibbles q[8c+2n+j] (n = 0..3) of row i in lane 2i+j, multiplied
      * by the pair (q8[8c+2n], q8[8c+2n+1]); nibbles 0, 1 make quad 2c (elements 8c..8c+3), 2, 3 quad 2c+1.
      */
-    static void q4Quads(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch) {
+    static void q4Quads(PackedMatrix w, int g, int b0, int b1, Q8Activations a, MemorySegment scratch) {
         MemorySegment data = w.data, x = a.q16;
         ShortVector nibble = ShortVector.broadcast(S512, (short) 0xF);
-        long o = (long) g * w.blocks * 4 * 64;
+        long o = ((long) g * w.blocks + b0) * 4 * 64;
         long quad = 0;
-        for (int c = 0; c < 4 * w.blocks; c++, o += 64, quad += 128) {
+        for (int c = 4 * b0; c < 4 * b1; c++, o += 64, quad += 128) {
             long xo = 16L * c;                             // bytes of q8[8c] (the chunks of a block follow its elements)
             // int broadcasts of activation pairs: short lanes alternate q8[e], q8[e+1] (an aligned int; _UNALIGNED skips the check)
             ShortVector x0 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo)).reinterpretAsShorts();
@@ -91,11 +97,11 @@ public final class Gemv {
     }
 
     /** The quads of Q8_0 group g: chunk c holds q[4c+j] (low byte) and q[4c+2+j] (high byte) of row i in lane 2i+j. */
-    static void q8Quads(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch) {
+    static void q8Quads(PackedMatrix w, int g, int b0, int b1, Q8Activations a, MemorySegment scratch) {
         MemorySegment data = w.data, x = a.q16;
-        long o = (long) g * w.blocks * 8 * 64;
+        long o = ((long) g * w.blocks + b0) * 8 * 64;
         long quad = 0;
-        for (int c = 0; c < 8 * w.blocks; c++, o += 64, quad += 64) {
+        for (int c = 8 * b0; c < 8 * b1; c++, o += 64, quad += 64) {
             long xo = 8L * c;                              // bytes of q8[4c]
             ShortVector x0 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo)).reinterpretAsShorts();
             ShortVector x1 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 4)).reinterpretAsShorts();
@@ -113,12 +119,17 @@ public final class Gemv {
      * mins = Σ_b fma(m[b], s8[b], mins) in block order, as ggml_vec_dot_q4_1_q8_1. (Q4_1 and Q8_0 have a
      * method each: one with both paths grows past what C2 compiles whole after its profile changes.)
      */
-    static void scaleQ4_1(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch, MemorySegment out) {
+    static void scaleQ4_1(PackedMatrix w, int g, int b0, int b1, Q8Activations a, MemorySegment scratch, MemorySegment out) {
         MemorySegment data = w.data;
-        long o = w.scalesAt + (long) g * w.blocks * 64;
-        FloatVector a0 = FloatVector.zero(F512), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, mins = a0;
+        long o = w.scalesAt + ((long) g * w.blocks + b0) * 64;
+        if (b0 == 0) clearAccumulators(scratch);
+        FloatVector a0 = FloatVector.fromMemorySegment(F512, scratch, ACC, LE), a1 = FloatVector.fromMemorySegment(F512, scratch, ACC + 64, LE);
+        FloatVector a2 = FloatVector.fromMemorySegment(F512, scratch, ACC + 128, LE), a3 = FloatVector.fromMemorySegment(F512, scratch, ACC + 192, LE);
+        FloatVector a4 = FloatVector.fromMemorySegment(F512, scratch, ACC + 256, LE), a5 = FloatVector.fromMemorySegment(F512, scratch, ACC + 320, LE);
+        FloatVector a6 = FloatVector.fromMemorySegment(F512, scratch, ACC + 384, LE), a7 = FloatVector.fromMemorySegment(F512, scratch, ACC + 448, LE);
+        FloatVector mins = FloatVector.fromMemorySegment(F512, scratch, ACC + 512, LE);
         long q = 0;
-        for (int b = 0; b < w.blocks; b++, o += 64, q += QUADS) {
+        for (int b = b0; b < b1; b++, o += 64, q += QUADS) {
             // f16 → f32 (finite): the sign-extended half shifted left by 13 has the sign in bit 31 and exponent and
             // mantissa in bits 13..27; times 2^112 rebiases the exponent (exact, subnormals included)
             FloatVector dd = ((IntVector) ShortVector.fromMemorySegment(S256, data, o, LE).convertShape(S2I, I512, 0))
@@ -135,18 +146,34 @@ public final class Gemv {
             a7 = FloatVector.fromMemorySegment(F512, scratch, q + 448, LE).fma(dd, a7);
             mins = m.fma(FloatVector.broadcast(F512, a.s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b)), mins);
         }
+        if (b1 < w.blocks) {              // more tiles: keep the accumulators
+            a0.intoMemorySegment(scratch, ACC, LE);
+            a1.intoMemorySegment(scratch, ACC + 64, LE);
+            a2.intoMemorySegment(scratch, ACC + 128, LE);
+            a3.intoMemorySegment(scratch, ACC + 192, LE);
+            a4.intoMemorySegment(scratch, ACC + 256, LE);
+            a5.intoMemorySegment(scratch, ACC + 320, LE);
+            a6.intoMemorySegment(scratch, ACC + 384, LE);
+            a7.intoMemorySegment(scratch, ACC + 448, LE);
+            mins.intoMemorySegment(scratch, ACC + 512, LE);
+            return;
+        }
         // hsum_float_8: t_l = a_l + a_(l+4), then (t0 + t2) + (t1 + t3)
         a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7))).add(mins).intoMemorySegment(scratch, 0, LE);
         copyRows(scratch, out, g, w.rows);
     }
 
     /** As {@link #scaleQ4_1} without mins: ggml_vec_dot_q8_0_q8_0. */
-    static void scaleQ8_0(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch, MemorySegment out) {
+    static void scaleQ8_0(PackedMatrix w, int g, int b0, int b1, Q8Activations a, MemorySegment scratch, MemorySegment out) {
         MemorySegment data = w.data;
-        long o = w.scalesAt + (long) g * w.blocks * 32;
-        FloatVector a0 = FloatVector.zero(F512), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        long o = w.scalesAt + ((long) g * w.blocks + b0) * 32;
+        if (b0 == 0) clearAccumulators(scratch);
+        FloatVector a0 = FloatVector.fromMemorySegment(F512, scratch, ACC, LE), a1 = FloatVector.fromMemorySegment(F512, scratch, ACC + 64, LE);
+        FloatVector a2 = FloatVector.fromMemorySegment(F512, scratch, ACC + 128, LE), a3 = FloatVector.fromMemorySegment(F512, scratch, ACC + 192, LE);
+        FloatVector a4 = FloatVector.fromMemorySegment(F512, scratch, ACC + 256, LE), a5 = FloatVector.fromMemorySegment(F512, scratch, ACC + 320, LE);
+        FloatVector a6 = FloatVector.fromMemorySegment(F512, scratch, ACC + 384, LE), a7 = FloatVector.fromMemorySegment(F512, scratch, ACC + 448, LE);
         long q = 0;
-        for (int b = 0; b < w.blocks; b++, o += 32, q += QUADS) {
+        for (int b = b0; b < b1; b++, o += 32, q += QUADS) {
             FloatVector dd = ((IntVector) ShortVector.fromMemorySegment(S256, data, o, LE).convertShape(S2I, I512, 0))
                     .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
             a0 = FloatVector.fromMemorySegment(F512, scratch, q, LE).fma(dd, a0);
@@ -158,8 +185,24 @@ public final class Gemv {
             a6 = FloatVector.fromMemorySegment(F512, scratch, q + 384, LE).fma(dd, a6);
             a7 = FloatVector.fromMemorySegment(F512, scratch, q + 448, LE).fma(dd, a7);
         }
+        if (b1 < w.blocks) {
+            a0.intoMemorySegment(scratch, ACC, LE);
+            a1.intoMemorySegment(scratch, ACC + 64, LE);
+            a2.intoMemorySegment(scratch, ACC + 128, LE);
+            a3.intoMemorySegment(scratch, ACC + 192, LE);
+            a4.intoMemorySegment(scratch, ACC + 256, LE);
+            a5.intoMemorySegment(scratch, ACC + 320, LE);
+            a6.intoMemorySegment(scratch, ACC + 384, LE);
+            a7.intoMemorySegment(scratch, ACC + 448, LE);
+            return;
+        }
         a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7))).intoMemorySegment(scratch, 0, LE);
         copyRows(scratch, out, g, w.rows);
+    }
+
+    /** Zero accumulators (and mins) before a group's first tile. */
+    private static void clearAccumulators(MemorySegment scratch) {
+        for (long off = ACC; off < ACC + 9 * 64; off += 4) scratch.set(ValueLayout.JAVA_FLOAT_UNALIGNED, off, 0f);
     }
 
     /** The group's 16 results, left at the start of scratch, into out[16g ...], padding rows (≥ n) skipped. */
