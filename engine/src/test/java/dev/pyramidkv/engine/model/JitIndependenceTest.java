@@ -3,6 +3,7 @@ package dev.pyramidkv.engine.model;
 import dev.pyramidkv.cache.KvCache;
 import dev.pyramidkv.cache.KvShape;
 import dev.pyramidkv.cache.PolicyConfig;
+import dev.pyramidkv.dnnl.DnnlEngine;
 import dev.pyramidkv.engine.api.Engine;
 import dev.pyramidkv.engine.gguf.GgufFile;
 import dev.pyramidkv.engine.gguf.GgufTensor;
@@ -21,6 +22,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * runs every Vector API operation through its Java fallback; this JVM computes the same after 200 warm-up
  * rounds, with C2's intrinsics. Any sum whose order depends on the code path (as
  * {@code FloatVector.reduceLanes(ADD)}'s does) shows up as differing bits. Compared: stories260K's logits
- * after a prompt and two decode steps (F32 dots, attention, softmax, SiLU, RMSNorm, RoPE), and single-row
+ * after a prompt and two decode steps (F32 dots, attention, softmax, SiLU, RMSNorm, RoPE), its logits after a
+ * oneDNN prefill (the vectorized row steps between the bf16 GEMMs), and single-row
  * products with packed SmolLM2 matrices (Q4_1 k and down projections, the first 512 rows of the Q8_0 output).
  * A whole SmolLM2 forward pass is too slow on the fallback (~40 s per token).
  */
@@ -97,11 +100,13 @@ class JitIndependenceTest {
         }
 
         static float[] compute(Path stories, Path smol) throws IOException {
-            float[] logits = storiesLogits(stories);
-            float[] products = packedProducts(smol);
-            float[] all = new float[logits.length + products.length];
-            System.arraycopy(logits, 0, all, 0, logits.length);
-            System.arraycopy(products, 0, all, logits.length, products.length);
+            float[][] parts = {storiesLogits(stories), storiesOnednnPrefillLogits(stories), packedProducts(smol)};
+            float[] all = new float[Arrays.stream(parts).mapToInt(a -> a.length).sum()];
+            int at = 0;
+            for (float[] part : parts) {
+                System.arraycopy(part, 0, all, at, part.length);
+                at += part.length;
+            }
             return all;
         }
 
@@ -114,6 +119,19 @@ class JitIndependenceTest {
                 int[] prompt = engine.tokenizer().encode(PROMPT, engine.tokenizer().addsBos(), true);
                 t.forward(prompt, 0, prompt.length);
                 for (int token : NEXT) t.forward(token);
+                return t.logits().toArray(ValueLayout.JAVA_FLOAT);
+            }
+        }
+
+        private static float[] storiesOnednnPrefillLogits(Path model) throws IOException {
+            try (Engine engine = Engine.load(model); Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2);
+                 DnnlEngine dnnl = DnnlEngine.create()) {
+                LlamaConfig c = engine.config();
+                int[] prompt = engine.tokenizer().encode(PROMPT, engine.tokenizer().addsBos(), true);
+                KvCache cache = KvCache.allocate(arena, new KvShape(c.layers(), c.heads(), c.kvHeads(), c.headDim()),
+                        PolicyConfig.builder("full").build(), prompt.length, 0);
+                Transformer t = new Transformer(engine.model(), arena, pool, cache, prompt.length, dnnl, engine.prefillWeights());
+                t.forward(prompt, 0, prompt.length);
                 return t.logits().toArray(ValueLayout.JAVA_FLOAT);
             }
         }

@@ -1,7 +1,7 @@
 package dev.pyramidkv.engine.kernels.onednn;
 
+import dev.pyramidkv.engine.kernels.GgmlMath;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 
 import java.lang.foreign.MemorySegment;
@@ -14,6 +14,10 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * The element-wise steps between the GEMMs of a oneDNN prefill, one row at a time, vectorized; those that
  * feed a GEMM write its bf16 input directly. Same formulas as the Java path, float lanes instead of its
  * scalar order (the sum of squares is a float lane sum, not a double).
+ * <p>
+ * Every result is fixed bits whether C2 has compiled the code or not: no {@code reduceLanes(ADD)} on floats
+ * (C2 sums lanes as a tree, the interpreter in order) and no {@code lanewise(EXP)} (C2 calls SVML, the
+ * interpreter {@code Math.exp}); otherwise the same prompt could prefill to different logits in one JVM.
  */
 public final class PrefillRows {
     private PrefillRows() {}
@@ -26,20 +30,9 @@ public final class PrefillRows {
 
     /** {@code dst (bf16) = x · w / sqrt(mean(x²) + eps)} for one row of {@code n}; x, w f32. */
     public static void rmsNormToBf16(MemorySegment x, long xOff, MemorySegment w, int n, float eps, MemorySegment dst, long dstOff) {
-        FloatVector acc = FloatVector.zero(F);
+        float scale = 1.0f / (float) Math.sqrt(sumOfSquares(x, xOff, n) / n + eps);
         int i = 0;
         int upper = F.loopBound(n);
-        for (; i < upper; i += F.length()) {
-            FloatVector v = FloatVector.fromMemorySegment(F, x, xOff + 4L * i, LE);
-            acc = v.fma(v, acc);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float v = x.get(JAVA_FLOAT, xOff + 4L * i);
-            sum += v * v;
-        }
-        float scale = 1.0f / (float) Math.sqrt(sum / n + eps);
-        i = 0;
         for (; i < upper; i += F.length()) {
             FloatVector v = FloatVector.fromMemorySegment(F, x, xOff + 4L * i, LE).mul(scale);
             Bf16.store(v.mul(FloatVector.fromMemorySegment(F, w, 4L * i, LE)), dst, dstOff + 2L * i);
@@ -47,6 +40,27 @@ public final class PrefillRows {
         for (; i < n; i++) {
             dst.set(Bf16.BF16, dstOff + 2L * i, Bf16.bits(x.get(JAVA_FLOAT, xOff + 4L * i) * scale * w.get(JAVA_FLOAT, 4L * i)));
         }
+    }
+
+    /**
+     * Σ x[i]² over n f32 at byte offset off: 16 lane accumulators {@code acc_l = fma(x, x, acc_l)} over the whole
+     * vectors, lanes summed pairwise (l + 8, then + 4, + 2, + 1), then the tail in order.
+     */
+    static float sumOfSquares(MemorySegment x, long off, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(F, x, off + 4L * i, LE);
+            acc = v.fma(v, acc);
+        }
+        float a0 = acc.lane(0) + acc.lane(8), a1 = acc.lane(1) + acc.lane(9), a2 = acc.lane(2) + acc.lane(10), a3 = acc.lane(3) + acc.lane(11);
+        float a4 = acc.lane(4) + acc.lane(12), a5 = acc.lane(5) + acc.lane(13), a6 = acc.lane(6) + acc.lane(14), a7 = acc.lane(7) + acc.lane(15);
+        float sum = ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7));
+        for (; i < n; i++) {
+            float v = x.get(JAVA_FLOAT, off + 4L * i);
+            sum += v * v;
+        }
+        return sum;
     }
 
     /**
@@ -73,20 +87,13 @@ public final class PrefillRows {
         }
     }
 
-    /** {@code dst (bf16) = silu(gate) · up} for {@code n} values; gate and up f32. */
+    /**
+     * {@code dst (bf16) = silu(gate) · up} for {@code n} values; gate and up f32. SiLU as ggml's
+     * ({@link GgmlMath#siluMul}), computed in place in {@code gate}, which is left holding the f32 product.
+     */
     public static void siluMulToBf16(MemorySegment gate, long gateOff, MemorySegment up, long upOff, int n, MemorySegment dst, long dstOff) {
-        int i = 0;
-        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
-            FloatVector g = FloatVector.fromMemorySegment(F, gate, gateOff + 4L * i, LE);
-            FloatVector u = FloatVector.fromMemorySegment(F, up, upOff + 4L * i, LE);
-            FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
-            Bf16.store(silu.mul(u), dst, dstOff + 2L * i);
-        }
-        for (; i < n; i++) {
-            float g = gate.get(JAVA_FLOAT, gateOff + 4L * i);
-            float silu = g / (1.0f + (float) Math.exp(-g));
-            dst.set(Bf16.BF16, dstOff + 2L * i, Bf16.bits(silu * up.get(JAVA_FLOAT, upOff + 4L * i)));
-        }
+        GgmlMath.siluMul(gate, gateOff, up, upOff, n, n);
+        Bf16.fromF32(gate, gateOff, dst, dstOff, n);
     }
 
     /** {@code x[i] += y[i]} for {@code n} floats at the given byte offsets. */

@@ -39,6 +39,33 @@ class PrefillRowsTest {
         }
     }
 
+    /**
+     * The sum of squares in its documented lane order, bit for bit, on the first (interpreted) call and after C2
+     * has compiled it: a prompt must prefill to the same logits whatever the JIT has done so far.
+     */
+    @Test
+    void sumOfSquaresHasTheSameBitsColdAndCompiled() {
+        int n = 16 * 36 + 5;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = arena.allocate(4L * n);
+            for (int i = 0; i < n; i++) x.setAtIndex(JAVA_FLOAT, i, (float) (RND.nextGaussian() * Math.exp(RND.nextGaussian() * 4)));
+            float[] acc = new float[16];
+            for (int i = 0; i + 16 <= n; i += 16) {
+                for (int l = 0; l < 16; l++) acc[l] = Math.fma(x.getAtIndex(JAVA_FLOAT, i + l), x.getAtIndex(JAVA_FLOAT, i + l), acc[l]);
+            }
+            float[] a = new float[8];
+            for (int l = 0; l < 8; l++) a[l] = acc[l] + acc[l + 8];
+            float expected = ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+            for (int i = n & ~15; i < n; i++) expected += x.getAtIndex(JAVA_FLOAT, i) * x.getAtIndex(JAVA_FLOAT, i);
+
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(PrefillRows.sumOfSquares(x, 0, n)), "cold");
+            for (int call = 0; call < 200_000; call++) {
+                float got = PrefillRows.sumOfSquares(x, 0, n);
+                if (Float.floatToRawIntBits(got) != Float.floatToRawIntBits(expected)) fail("call " + call + ": " + got + " != " + expected);
+            }
+        }
+    }
+
     /** Pairs (2i, 2i+1) of each head rotated; with ropeDim < headDim the rest is untouched. */
     @Test
     void ropeRotatesPairsOfEveryHead() {
@@ -81,10 +108,10 @@ class PrefillRowsTest {
                 gate.setAtIndex(JAVA_FLOAT, i, (float) (RND.nextGaussian() * 6));
                 up.setAtIndex(JAVA_FLOAT, i, (float) RND.nextGaussian());
             }
+            float[] g = gate.toArray(JAVA_FLOAT);
             PrefillRows.siluMulToBf16(gate, 0, up, 0, n, out, 0);
             for (int i = 0; i < n; i++) {
-                double g = gate.getAtIndex(JAVA_FLOAT, i);
-                assertBf16(g / (1 + Math.exp(-g)) * up.getAtIndex(JAVA_FLOAT, i), out, i, "element " + i);
+                assertBf16(g[i] / (1 + Math.exp(-g[i])) * up.getAtIndex(JAVA_FLOAT, i), out, i, "element " + i);
             }
             float[] x0 = new float[n];
             for (int i = 0; i < n; i++) gate.setAtIndex(JAVA_FLOAT, i, x0[i] = (float) RND.nextGaussian());
