@@ -3,7 +3,8 @@ package dev.pyramidkv.engine.api;
 /**
  * The result of one generation: text (stop string excluded), token counts, why it stopped and how fast
  * it ran. {@code decodeTokens} counts forward passes of generated tokens (the first generated token comes
- * from the prefill's logits).
+ * from the prefill's logits). {@code decodeHeapBytes} is what the decode loop allocated on the Java heap, on the
+ * calling thread and the session's workers (sampling and text included).
  */
 public record Generation(
         String text,
@@ -12,12 +13,18 @@ public record Generation(
         StopReason stopReason,
         long prefillNanos,
         long decodeNanos,
-        int decodeTokens) {
+        int decodeTokens,
+        long decodeHeapBytes) {
 
     public int generatedTokens() { return tokens.length; }
 
     public double prefillTokensPerSecond() {
         return prefillNanos == 0 ? 0 : promptTokens * 1e9 / prefillNanos;
+    }
+
+    /** Heap bytes allocated per decoded token, 0 without decode steps. */
+    public long decodeHeapBytesPerToken() {
+        return decodeTokens == 0 ? 0 : decodeHeapBytes / decodeTokens;
     }
 
     public double decodeTokensPerSecond() {

@@ -157,6 +157,7 @@ public final class Session implements AutoCloseable {
         length += prompt.length;
         unfed = -1;
         long t1 = System.nanoTime();
+        long heap0 = pool.allocatedBytes();
 
         Tokenizer tok = engine.tokenizer();
         sampler.reset(params, sequence, length);
@@ -178,7 +179,8 @@ public final class Session implements AutoCloseable {
             steps++;
         }
         long t2 = System.nanoTime();
-        return new Generation(out.finish(generated, count), Arrays.copyOf(generated, count), prompt.length, reason, t1 - t0, t2 - t1, steps);
+        long heap = pool.allocatedBytes() - heap0;
+        return new Generation(out.finish(generated, count), Arrays.copyOf(generated, count), prompt.length, reason, t1 - t0, t2 - t1, steps, heap);
     }
 
     private void checkOpen() {

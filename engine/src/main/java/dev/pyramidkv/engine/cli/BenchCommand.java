@@ -10,7 +10,6 @@ import dev.pyramidkv.engine.registry.FetchProgress;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,12 +70,9 @@ final class BenchCommand implements Command {
                     for (int r = 0; r < repeat; r++) {
                         progress.report("bench: ours, " + len + "-token prompt, run " + (r + 1) + " of " + repeat, 0, 0);
                         session.reset();
-                        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-                        long before = mx.getCurrentThreadAllocatedBytes();
                         Generation g = session.generate(prompt, GenerationParams.greedy().withMaxTokens(decodeTokens + 1), null);
-                        long heap = (mx.getCurrentThreadAllocatedBytes() - before) / Math.max(1, g.decodeTokens());
                         Run run = new Run(len, g.prefillTokensPerSecond(), g.decodeTokens(), g.decodeTokensPerSecond(),
-                                session.memory().liveKvBytes(), heap);
+                                session.memory().liveKvBytes(), g.decodeHeapBytesPerToken());
                         best = best == null ? run : new Run(len, Math.max(best.prefill, run.prefill), run.decodeTokens,
                                 Math.max(best.decode, run.decode), run.kvBytes, Math.min(best.heapPerToken, run.heapPerToken));
                     }

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.kernels;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -50,6 +51,17 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     public int threads() { return threads; }
+
+    /**
+     * Heap bytes allocated so far by the calling thread and this pool's workers (HotSpot's per-thread
+     * counters): the difference over a stretch of work is what that work allocated on every thread it ran on.
+     */
+    public long allocatedBytes() {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = mx.getCurrentThreadAllocatedBytes();
+        for (Worker w : workers) sum += Math.max(0, mx.getThreadAllocatedBytes(w.threadId()));
+        return sum;
+    }
 
     /** Runs {@code task} over [0, n), shared by all threads in chunks; returns when all are done. */
     public void run(int n, RangeTask task) {

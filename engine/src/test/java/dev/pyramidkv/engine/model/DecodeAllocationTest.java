@@ -1,6 +1,7 @@
 package dev.pyramidkv.engine.model;
 
 import dev.pyramidkv.engine.api.Engine;
+import dev.pyramidkv.engine.api.Generation;
 import dev.pyramidkv.engine.api.GenerationParams;
 import dev.pyramidkv.engine.api.Session;
 import dev.pyramidkv.engine.api.SessionConfig;
@@ -42,6 +43,13 @@ class DecodeAllocationTest {
             long perToken = (Arrays.stream(after).sum() - Arrays.stream(before).sum()) / steps;
             System.out.println("heap bytes per decoded token, 2 threads: " + perToken);
             assertTrue(perToken < 1024, perToken + " bytes per token");
+
+            // the same through the API, as `pyramidkv bench` reports it: sampling and text output included
+            s.reset();
+            Generation g = s.generate("The weather today", GenerationParams.greedy().withMaxTokens(200), null);
+            System.out.println("heap bytes per decoded token through Session.generate: " + g.decodeHeapBytesPerToken());
+            assertTrue(g.decodeTokens() > 100, "decoded " + g.decodeTokens());
+            assertTrue(g.decodeHeapBytesPerToken() < 1024, g.decodeHeapBytesPerToken() + " bytes per token through generate");
         }
     }
 }
