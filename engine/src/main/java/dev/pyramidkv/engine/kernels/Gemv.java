@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
@@ -136,15 +137,15 @@ public final class Gemv {
                     .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
             FloatVector m = ((IntVector) ShortVector.fromMemorySegment(S256, data, o + 32, LE).convertShape(S2I, I512, 0))
                     .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE);
-            a0 = FloatVector.fromMemorySegment(F512, scratch, q, LE).fma(dd, a0);
-            a1 = FloatVector.fromMemorySegment(F512, scratch, q + 64, LE).fma(dd, a1);
-            a2 = FloatVector.fromMemorySegment(F512, scratch, q + 128, LE).fma(dd, a2);
-            a3 = FloatVector.fromMemorySegment(F512, scratch, q + 192, LE).fma(dd, a3);
-            a4 = FloatVector.fromMemorySegment(F512, scratch, q + 256, LE).fma(dd, a4);
-            a5 = FloatVector.fromMemorySegment(F512, scratch, q + 320, LE).fma(dd, a5);
-            a6 = FloatVector.fromMemorySegment(F512, scratch, q + 384, LE).fma(dd, a6);
-            a7 = FloatVector.fromMemorySegment(F512, scratch, q + 448, LE).fma(dd, a7);
-            mins = m.fma(FloatVector.broadcast(F512, a.s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b)), mins);
+            a0 = FloatVector.fromMemorySegment(F512, scratch, q, LE).lanewise(FMA, dd, a0);
+            a1 = FloatVector.fromMemorySegment(F512, scratch, q + 64, LE).lanewise(FMA, dd, a1);
+            a2 = FloatVector.fromMemorySegment(F512, scratch, q + 128, LE).lanewise(FMA, dd, a2);
+            a3 = FloatVector.fromMemorySegment(F512, scratch, q + 192, LE).lanewise(FMA, dd, a3);
+            a4 = FloatVector.fromMemorySegment(F512, scratch, q + 256, LE).lanewise(FMA, dd, a4);
+            a5 = FloatVector.fromMemorySegment(F512, scratch, q + 320, LE).lanewise(FMA, dd, a5);
+            a6 = FloatVector.fromMemorySegment(F512, scratch, q + 384, LE).lanewise(FMA, dd, a6);
+            a7 = FloatVector.fromMemorySegment(F512, scratch, q + 448, LE).lanewise(FMA, dd, a7);
+            mins = m.lanewise(FMA, FloatVector.broadcast(F512, a.s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b)), mins);
         }
         if (b1 < w.blocks) {              // more tiles: keep the accumulators
             a0.intoMemorySegment(scratch, ACC, LE);
@@ -176,14 +177,14 @@ public final class Gemv {
         for (int b = b0; b < b1; b++, o += 32, q += QUADS) {
             FloatVector dd = ((IntVector) ShortVector.fromMemorySegment(S256, data, o, LE).convertShape(S2I, I512, 0))
                     .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
-            a0 = FloatVector.fromMemorySegment(F512, scratch, q, LE).fma(dd, a0);
-            a1 = FloatVector.fromMemorySegment(F512, scratch, q + 64, LE).fma(dd, a1);
-            a2 = FloatVector.fromMemorySegment(F512, scratch, q + 128, LE).fma(dd, a2);
-            a3 = FloatVector.fromMemorySegment(F512, scratch, q + 192, LE).fma(dd, a3);
-            a4 = FloatVector.fromMemorySegment(F512, scratch, q + 256, LE).fma(dd, a4);
-            a5 = FloatVector.fromMemorySegment(F512, scratch, q + 320, LE).fma(dd, a5);
-            a6 = FloatVector.fromMemorySegment(F512, scratch, q + 384, LE).fma(dd, a6);
-            a7 = FloatVector.fromMemorySegment(F512, scratch, q + 448, LE).fma(dd, a7);
+            a0 = FloatVector.fromMemorySegment(F512, scratch, q, LE).lanewise(FMA, dd, a0);
+            a1 = FloatVector.fromMemorySegment(F512, scratch, q + 64, LE).lanewise(FMA, dd, a1);
+            a2 = FloatVector.fromMemorySegment(F512, scratch, q + 128, LE).lanewise(FMA, dd, a2);
+            a3 = FloatVector.fromMemorySegment(F512, scratch, q + 192, LE).lanewise(FMA, dd, a3);
+            a4 = FloatVector.fromMemorySegment(F512, scratch, q + 256, LE).lanewise(FMA, dd, a4);
+            a5 = FloatVector.fromMemorySegment(F512, scratch, q + 320, LE).lanewise(FMA, dd, a5);
+            a6 = FloatVector.fromMemorySegment(F512, scratch, q + 384, LE).lanewise(FMA, dd, a6);
+            a7 = FloatVector.fromMemorySegment(F512, scratch, q + 448, LE).lanewise(FMA, dd, a7);
         }
         if (b1 < w.blocks) {
             a0.intoMemorySegment(scratch, ACC, LE);
