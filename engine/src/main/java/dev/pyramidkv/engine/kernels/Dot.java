@@ -12,6 +12,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.FMA;
+
 /**
  * Dot products of one weight row with one activation row, bit for bit as llama.cpp's CPU backend (AVX2 build)
  * computes them, because a last-bit difference grows into different tokens within a few dozen steps.
@@ -44,12 +47,12 @@ public final class Dot {
             FloatVector a0 = FloatVector.zero(F256), a1 = a0, a2 = a0, a3 = a0;
             for (int i = 0; i < main; i += 32) {
                 long wo = wOff + 4L * i, xo = xOff + 4L * i;
-                a0 = load(w, wo).fma(load(x, xo), a0);
-                a1 = load(w, wo + 32).fma(load(x, xo + 32), a1);
-                a2 = load(w, wo + 64).fma(load(x, xo + 64), a2);
-                a3 = load(w, wo + 96).fma(load(x, xo + 96), a3);
+                a0 = load(w, wo).lanewise(FMA, load(x, xo), a0);
+                a1 = load(w, wo + 32).lanewise(FMA, load(x, xo + 32), a1);
+                a2 = load(w, wo + 64).lanewise(FMA, load(x, xo + 64), a2);
+                a3 = load(w, wo + 96).lanewise(FMA, load(x, xo + 96), a3);
             }
-            FloatVector s = a0.add(a2).add(a1.add(a3));
+            FloatVector s = a0.lanewise(ADD, a2).lanewise(ADD, a1.lanewise(ADD, a3));
             float t0 = s.lane(0) + s.lane(4), t1 = s.lane(1) + s.lane(5), t2 = s.lane(2) + s.lane(6), t3 = s.lane(3) + s.lane(7);
             sum = (t0 + t1) + (t2 + t3);
         }
@@ -68,7 +71,7 @@ public final class Dot {
      */
     public static float f32Tiled(MemorySegment w, long wOff, MemorySegment x, long xOff, int k) {
         FloatVector acc = FloatVector.zero(F256);
-        for (int i = 0; i < k; i += 8) acc = load(w, wOff + 4L * i).fma(load(x, xOff + 4L * i), acc);
+        for (int i = 0; i < k; i += 8) acc = load(w, wOff + 4L * i).lanewise(FMA, load(x, xOff + 4L * i), acc);
         return hsum8(acc);
     }
 
@@ -106,7 +109,7 @@ public final class Dot {
             ByteVector nib = ByteVector.fromMemorySegment(B128, w, wb + 4, LE);
             ShortVector q = nibbles(nib.and((byte) 0x0F), nib.lanewise(VectorOperators.LSHR, 4));
             FloatVector lanes = quadSums(q, activations(a, qRow + (long) b * QK));
-            acc = lanes.fma(FloatVector.broadcast(F256, Fp16.half(w, wb) * dx), acc);
+            acc = lanes.lanewise(FMA, FloatVector.broadcast(F256, Fp16.half(w, wb) * dx), acc);
         }
         return hsum8(acc) + mins;
     }
@@ -123,7 +126,7 @@ public final class Dot {
             ByteVector nib = ByteVector.fromMemorySegment(B128, w, wb + 2, LE);
             ShortVector q = nibbles(nib.and((byte) 0x0F).sub((byte) 8), nib.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
             FloatVector lanes = quadSums(q, activations(a, qRow + (long) b * QK));
-            acc = lanes.fma(FloatVector.broadcast(F256, Fp16.half(w, wb) * dx), acc);
+            acc = lanes.lanewise(FMA, FloatVector.broadcast(F256, Fp16.half(w, wb) * dx), acc);
         }
         return hsum8(acc);
     }
@@ -139,7 +142,7 @@ public final class Dot {
             float dx = a.d.get(ValueLayout.JAVA_FLOAT, sRow + 4L * b);
             ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, w, wb + 2, LE).convertShape(VectorOperators.B2S, S512, 0);
             FloatVector lanes = quadSums(q, activations(a, qRow + (long) b * QK));
-            acc = lanes.fma(FloatVector.broadcast(F256, Fp16.half(w, wb) * dx), acc);
+            acc = lanes.lanewise(FMA, FloatVector.broadcast(F256, Fp16.half(w, wb) * dx), acc);
         }
         return hsum8(acc);
     }
