@@ -66,6 +66,34 @@ public final class Dot {
     }
 
     /**
+     * {@code out[j] = f32(w_j, x, k) · scale} for {@code rows} rows {@code w_j} at {@code wOff + j·wStride} (the
+     * attention scores of one query against a head's keys), each sum in {@link #f32}'s order. For k = 64 (a
+     * common head size) x stays in registers across the rows.
+     */
+    public static void f32Rows(MemorySegment w, long wOff, long wStride, int rows, MemorySegment x, long xOff, int k,
+                               float scale, MemorySegment out, long outOff) {
+        if (k != 64) {
+            for (int j = 0; j < rows; j++) out.set(ValueLayout.JAVA_FLOAT, outOff + 4L * j, f32(w, wOff + j * wStride, x, xOff, k) * scale);
+            return;
+        }
+        FloatVector x0 = load(x, xOff), x1 = load(x, xOff + 32), x2 = load(x, xOff + 64), x3 = load(x, xOff + 96);
+        FloatVector x4 = load(x, xOff + 128), x5 = load(x, xOff + 160), x6 = load(x, xOff + 192), x7 = load(x, xOff + 224);
+        FloatVector zero = FloatVector.zero(F256);
+        for (int j = 0; j < rows; j++) {
+            long wo = wOff + j * wStride;
+            FloatVector a0 = load(w, wo).lanewise(FMA, x0, zero), a1 = load(w, wo + 32).lanewise(FMA, x1, zero);
+            FloatVector a2 = load(w, wo + 64).lanewise(FMA, x2, zero), a3 = load(w, wo + 96).lanewise(FMA, x3, zero);
+            a0 = load(w, wo + 128).lanewise(FMA, x4, a0);
+            a1 = load(w, wo + 160).lanewise(FMA, x5, a1);
+            a2 = load(w, wo + 192).lanewise(FMA, x6, a2);
+            a3 = load(w, wo + 224).lanewise(FMA, x7, a3);
+            FloatVector t = a0.lanewise(ADD, a2).lanewise(ADD, a1.lanewise(ADD, a3));
+            float t0 = t.lane(0) + t.lane(4), t1 = t.lane(1) + t.lane(5), t2 = t.lane(2) + t.lane(6), t3 = t.lane(3) + t.lane(7);
+            out.set(ValueLayout.JAVA_FLOAT, outOff + 4L * j, ((t0 + t1) + (t2 + t3)) * scale);
+        }
+    }
+
+    /**
      * As {@link #f32}, in the order of llamafile's tinyBLAS (used by llama.cpp for F32 matmuls of 2+ tokens):
      * one 8-lane FMA accumulator, lane i mod 8, then hsum. Needs k % 8 == 0.
      */

@@ -284,12 +284,9 @@ public final class Transformer {
         float scale = 1.0f / (float) Math.sqrt(hd);
         long qOff = ((long) i * c.heads() + h) * rowBytes;
         long sc = (long) h * s.scoreStride * 4;
+        Dot.f32Rows(keys, base, rowBytes, count, s.q, qOff, hd, scale, s.scores, sc);
         float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < count; j++) {
-            float v = Dot.f32(keys, base + j * rowBytes, s.q, qOff, hd) * scale;
-            s.scores.set(JAVA_FLOAT, sc + 4L * j, v);
-            max = Math.max(max, v);
-        }
+        for (int j = 0; j < count; j++) max = Math.max(max, s.scores.get(JAVA_FLOAT, sc + 4L * j));
         double sum = 0;
         int vectorized = GgmlMath.expGroups(s.scores, sc, count, max);   // the same bits as exp() below, 8 at a time
         int j0 = 0;
@@ -317,21 +314,30 @@ public final class Transformer {
         int hd = c.headDim();
         int lanes = attBatch && hd % 4 == 0 ? 8 : 32;   // llamafile_sgemm needs rows % 4 == 0
         long acc = (long) h * 32 * rowBytes;
-        long zeroed = 0, accBytes = 4L * lanes * hd;
-        for (; zeroed + F.vectorByteSize() <= accBytes; zeroed += F.vectorByteSize()) FloatVector.zero(F).intoMemorySegment(s.kqvAcc, acc + zeroed, LE);
-        for (; zeroed < accBytes; zeroed += 4) s.kqvAcc.set(JAVA_FLOAT, acc + zeroed, 0f);
-        for (int j = 0; j < count; j++) {
-            float p = s.scores.get(JAVA_FLOAT, sc + 4L * j);
-            long vOff = base + j * rowBytes;
-            long a = acc + (j % lanes) * rowBytes;
+        // Accumulator l sums p_j·V_j over j ≡ l (mod lanes), j increasing, as ggml does. Taking one accumulator
+        // at a time keeps 32 of its elements in registers over all its keys, instead of a load and a store per key.
+        for (int l = 0; l < lanes; l++) {
+            long a = acc + l * rowBytes;
             int d = 0;
-            for (int upper = F.loopBound(hd); d < upper; d += F.length()) {
-                FloatVector v = FloatVector.fromMemorySegment(F, values, vOff + 4L * d, LE);
-                v.fma(FloatVector.broadcast(F, p), FloatVector.fromMemorySegment(F, s.kqvAcc, a + 4L * d, LE))
-                        .intoMemorySegment(s.kqvAcc, a + 4L * d, LE);
+            for (; d + 4 * F.length() <= hd; d += 4 * F.length()) {
+                FloatVector r0 = FloatVector.zero(F), r1 = r0, r2 = r0, r3 = r0;
+                for (int j = l; j < count; j += lanes) {
+                    FloatVector p = FloatVector.broadcast(F, s.scores.get(JAVA_FLOAT, sc + 4L * j));
+                    long vOff = base + j * rowBytes + 4L * d;
+                    r0 = FloatVector.fromMemorySegment(F, values, vOff, LE).fma(p, r0);
+                    r1 = FloatVector.fromMemorySegment(F, values, vOff + 32, LE).fma(p, r1);
+                    r2 = FloatVector.fromMemorySegment(F, values, vOff + 64, LE).fma(p, r2);
+                    r3 = FloatVector.fromMemorySegment(F, values, vOff + 96, LE).fma(p, r3);
+                }
+                r0.intoMemorySegment(s.kqvAcc, a + 4L * d, LE);
+                r1.intoMemorySegment(s.kqvAcc, a + 4L * d + 32, LE);
+                r2.intoMemorySegment(s.kqvAcc, a + 4L * d + 64, LE);
+                r3.intoMemorySegment(s.kqvAcc, a + 4L * d + 96, LE);
             }
-            for (; d < hd; d++) {
-                s.kqvAcc.set(JAVA_FLOAT, a + 4L * d, Math.fma(p, values.get(JAVA_FLOAT, vOff + 4L * d), s.kqvAcc.get(JAVA_FLOAT, a + 4L * d)));
+            for (; d < hd; d++) {   // head sizes that are not a multiple of 32
+                float r = 0f;
+                for (int j = l; j < count; j += lanes) r = Math.fma(s.scores.get(JAVA_FLOAT, sc + 4L * j), values.get(JAVA_FLOAT, base + j * rowBytes + 4L * d), r);
+                s.kqvAcc.set(JAVA_FLOAT, a + 4L * d, r);
             }
         }
         int d = 0;

@@ -138,6 +138,32 @@ class DotTest {
         }
     }
 
+    /** Scores of one query against many keys: each the ggml-order dot times the scale, for k = 64 (x in registers) and others. */
+    @Test
+    void f32RowsAreScaledGgmlOrderDotsBitForBit() {
+        Random rnd = new Random(8);
+        for (int k : new int[]{64, 8, 96, 40}) {
+            int rows = 37;
+            long stride = 4L * k + 4 * 3;   // rows with padding between them
+            float[] w = new float[(int) (stride / 4 * rows)], x = new float[k + 5];
+            for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian();
+            for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextGaussian() * 30);
+            MemorySegment ws = MemorySegment.ofArray(w), xs = MemorySegment.ofArray(x), out = MemorySegment.ofArray(new float[rows + 2]);
+            float scale = 0.125f;
+            Dot.f32Rows(ws, 0, stride, rows, xs, 20, k, scale, out, 8);
+            for (int j = 0; j < rows; j++) {
+                float expected = Dot.f32(ws, j * stride, xs, 20, k) * scale;
+                float[] row = new float[k], q = new float[k];
+                MemorySegment.copy(ws, ValueLayout.JAVA_FLOAT, j * stride, row, 0, k);
+                MemorySegment.copy(xs, ValueLayout.JAVA_FLOAT, 20, q, 0, k);
+                assertEquals(ScalarReference.ggmlF32Dot(row, q) * scale, expected, 0f, "reference, k = " + k);
+                assertEquals(expected, out.getAtIndex(ValueLayout.JAVA_FLOAT, 2 + j), 0f, "k = " + k + ", row " + j);
+            }
+            assertEquals(0f, out.getAtIndex(ValueLayout.JAVA_FLOAT, 0), "nothing written before outOff");
+            assertEquals(0f, out.getAtIndex(ValueLayout.JAVA_FLOAT, 1), "nothing written before outOff");
+        }
+    }
+
     private static GgufTensor randomQuantized(GgmlType type, int k, int rows, Random rnd) {
         byte[] bytes = new byte[(int) type.bytesFor((long) k * rows)];
         rnd.nextBytes(bytes);
