@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -32,6 +33,8 @@ public final class Dot {
     static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
     static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
     static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+    static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(F512, i -> i ^ 8);
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final int QK = Q8Activations.BLOCK;
 
@@ -39,20 +42,21 @@ public final class Dot {
      * Σ w[i]·x[i] over k f32 values ({@code w}, {@code x} at byte offsets) in ggml_vec_dot_f32's order: four
      * 8-lane FMA accumulators over steps of 32, reduced (a0+a2)+(a1+a3), then halves and two horizontal adds;
      * the k mod 32 tail is added in sequence (products rounded, except the last k mod 4, which are fused).
+     * The four 8-lane accumulators live in two 16-lane vectors, (a0 | a1) and (a2 | a3): lane for lane the same
+     * operations, in the one FloatVector shape the decode kernels share (see {@link #f32Rows}).
      */
     public static float f32(MemorySegment w, long wOff, MemorySegment x, long xOff, int k) {
         int main = k & ~31;
         float sum = 0f;
         if (main > 0) {
-            FloatVector a0 = FloatVector.zero(F256), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector a01 = FloatVector.zero(F512), a23 = a01;
             for (int i = 0; i < main; i += 32) {
                 long wo = wOff + 4L * i, xo = xOff + 4L * i;
-                a0 = load(w, wo).lanewise(FMA, load(x, xo), a0);
-                a1 = load(w, wo + 32).lanewise(FMA, load(x, xo + 32), a1);
-                a2 = load(w, wo + 64).lanewise(FMA, load(x, xo + 64), a2);
-                a3 = load(w, wo + 96).lanewise(FMA, load(x, xo + 96), a3);
+                a01 = load16(w, wo).lanewise(FMA, load16(x, xo), a01);
+                a23 = load16(w, wo + 64).lanewise(FMA, load16(x, xo + 64), a23);
             }
-            FloatVector s = a0.lanewise(ADD, a2).lanewise(ADD, a1.lanewise(ADD, a3));
+            FloatVector p = a01.lanewise(ADD, a23);                     // (a0+a2 | a1+a3)
+            FloatVector s = p.lanewise(ADD, p.rearrange(SWAP_HALVES));  // lanes 0..7: (a0+a2) + (a1+a3)
             float t0 = s.lane(0) + s.lane(4), t1 = s.lane(1) + s.lane(5), t2 = s.lane(2) + s.lane(6), t3 = s.lane(3) + s.lane(7);
             sum = (t0 + t1) + (t2 + t3);
         }
@@ -69,6 +73,10 @@ public final class Dot {
      * {@code out[j] = f32(w_j, x, k) · scale} for {@code rows} rows {@code w_j} at {@code wOff + j·wStride} (the
      * attention scores of one query against a head's keys), each sum in {@link #f32}'s order. For k = 64 (a
      * common head size) x stays in registers across the rows.
+     * <p>
+     * Decode code uses 512-bit FloatVectors only: a JDK method such as {@code FloatVector.intoMemorySegment}
+     * dispatches on a type profile that all its callers share, and a second shape there makes C2 compile
+     * virtual fallbacks that box vectors.
      */
     public static void f32Rows(MemorySegment w, long wOff, long wStride, int rows, MemorySegment x, long xOff, int k,
                                float scale, MemorySegment out, long outOff) {
@@ -76,18 +84,15 @@ public final class Dot {
             for (int j = 0; j < rows; j++) out.set(ValueLayout.JAVA_FLOAT, outOff + 4L * j, f32(w, wOff + j * wStride, x, xOff, k) * scale);
             return;
         }
-        FloatVector x0 = load(x, xOff), x1 = load(x, xOff + 32), x2 = load(x, xOff + 64), x3 = load(x, xOff + 96);
-        FloatVector x4 = load(x, xOff + 128), x5 = load(x, xOff + 160), x6 = load(x, xOff + 192), x7 = load(x, xOff + 224);
-        FloatVector zero = FloatVector.zero(F256);
+        FloatVector x01 = load16(x, xOff), x23 = load16(x, xOff + 64), x45 = load16(x, xOff + 128), x67 = load16(x, xOff + 192);
+        FloatVector zero = FloatVector.zero(F512);
         for (int j = 0; j < rows; j++) {
             long wo = wOff + j * wStride;
-            FloatVector a0 = load(w, wo).lanewise(FMA, x0, zero), a1 = load(w, wo + 32).lanewise(FMA, x1, zero);
-            FloatVector a2 = load(w, wo + 64).lanewise(FMA, x2, zero), a3 = load(w, wo + 96).lanewise(FMA, x3, zero);
-            a0 = load(w, wo + 128).lanewise(FMA, x4, a0);
-            a1 = load(w, wo + 160).lanewise(FMA, x5, a1);
-            a2 = load(w, wo + 192).lanewise(FMA, x6, a2);
-            a3 = load(w, wo + 224).lanewise(FMA, x7, a3);
-            FloatVector t = a0.lanewise(ADD, a2).lanewise(ADD, a1.lanewise(ADD, a3));
+            FloatVector a01 = load16(w, wo).lanewise(FMA, x01, zero), a23 = load16(w, wo + 64).lanewise(FMA, x23, zero);
+            a01 = load16(w, wo + 128).lanewise(FMA, x45, a01);
+            a23 = load16(w, wo + 192).lanewise(FMA, x67, a23);
+            FloatVector p = a01.lanewise(ADD, a23);
+            FloatVector t = p.lanewise(ADD, p.rearrange(SWAP_HALVES));
             float t0 = t.lane(0) + t.lane(4), t1 = t.lane(1) + t.lane(5), t2 = t.lane(2) + t.lane(6), t3 = t.lane(3) + t.lane(7);
             out.set(ValueLayout.JAVA_FLOAT, outOff + 4L * j, ((t0 + t1) + (t2 + t3)) * scale);
         }
@@ -179,6 +184,10 @@ public final class Dot {
     public static float hsum8(FloatVector v) {
         float t0 = v.lane(0) + v.lane(4), t1 = v.lane(1) + v.lane(5), t2 = v.lane(2) + v.lane(6), t3 = v.lane(3) + v.lane(7);
         return (t0 + t2) + (t1 + t3);
+    }
+
+    private static FloatVector load16(MemorySegment s, long off) {
+        return FloatVector.fromMemorySegment(F512, s, off, LE);
     }
 
     private static FloatVector load(MemorySegment s, long off) {

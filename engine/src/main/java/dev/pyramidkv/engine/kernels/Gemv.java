@@ -84,13 +84,13 @@ public final class Gemv {
         for (int c = 4 * b0; c < 4 * b1; c++, o += 64, quad += 128) {
             long xo = 16L * c;                             // bytes of q8[8c] (the chunks of a block follow its elements)
             // int broadcasts of activation pairs: short lanes alternate q8[e], q8[e+1] (an aligned int; _UNALIGNED skips the check)
-            ShortVector x0 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo)).reinterpretAsShorts();
-            ShortVector x1 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 4)).reinterpretAsShorts();
-            ShortVector x2 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 8)).reinterpretAsShorts();
-            ShortVector x3 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 12)).reinterpretAsShorts();
+            ShortVector x0 = (ShortVector) IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo)).reinterpretShape(S512, 0);
+            ShortVector x1 = (ShortVector) IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 4)).reinterpretShape(S512, 0);
+            ShortVector x2 = (ShortVector) IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 8)).reinterpretShape(S512, 0);
+            ShortVector x3 = (ShortVector) IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 12)).reinterpretShape(S512, 0);
             ShortVector v = ShortVector.fromMemorySegment(S512, data, o, LE);
-            IntVector lo = v.and(nibble).mul(x0).add(v.lanewise(LSHR, 4).and(nibble).mul(x1)).reinterpretAsInts();
-            IntVector hi = v.lanewise(LSHR, 8).and(nibble).mul(x2).add(v.lanewise(LSHR, 12).mul(x3)).reinterpretAsInts();
+            IntVector lo = (IntVector) v.and(nibble).mul(x0).add(v.lanewise(LSHR, 4).and(nibble).mul(x1)).reinterpretShape(I512, 0);
+            IntVector hi = (IntVector) v.lanewise(LSHR, 8).and(nibble).mul(x2).add(v.lanewise(LSHR, 12).mul(x3)).reinterpretShape(I512, 0);
             // each int lane's two halves, sign-extended and added: lanes 2i, 2i+1 → row i
             lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad, LE);
             hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad + 64, LE);
@@ -104,13 +104,13 @@ public final class Gemv {
         long quad = 0;
         for (int c = 8 * b0; c < 8 * b1; c++, o += 64, quad += 64) {
             long xo = 8L * c;                              // bytes of q8[4c]
-            ShortVector x0 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo)).reinterpretAsShorts();
-            ShortVector x1 = IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 4)).reinterpretAsShorts();
+            ShortVector x0 = (ShortVector) IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo)).reinterpretShape(S512, 0);
+            ShortVector x1 = (ShortVector) IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 4)).reinterpretShape(S512, 0);
             ShortVector v = ShortVector.fromMemorySegment(S512, data, o, LE);
             ShortVector lo = v.lanewise(LSHL, 8).lanewise(ASHR, 8);       // sign-extended low bytes
             ShortVector hi = v.lanewise(ASHR, 8);
             // |lo·x + hi·x'| ≤ 2·128·127 < 2^15
-            IntVector pairs = lo.mul(x0).add(hi.mul(x1)).reinterpretAsInts();
+            IntVector pairs = (IntVector) lo.mul(x0).add(hi.mul(x1)).reinterpretShape(I512, 0);
             pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16)).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad, LE);
         }
     }
@@ -134,9 +134,9 @@ public final class Gemv {
             // f16 → f32 (finite): the sign-extended half shifted left by 13 has the sign in bit 31 and exponent and
             // mantissa in bits 13..27; times 2^112 rebiases the exponent (exact, subnormals included)
             FloatVector dd = ((IntVector) ShortVector.fromMemorySegment(S256, data, o, LE).convertShape(S2I, I512, 0))
-                    .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
+                    .lanewise(LSHL, 13).and(HALF_BITS).viewAsFloatingLanes().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
             FloatVector m = ((IntVector) ShortVector.fromMemorySegment(S256, data, o + 32, LE).convertShape(S2I, I512, 0))
-                    .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE);
+                    .lanewise(LSHL, 13).and(HALF_BITS).viewAsFloatingLanes().mul(HALF_SCALE);
             a0 = FloatVector.fromMemorySegment(F512, scratch, q, LE).lanewise(FMA, dd, a0);
             a1 = FloatVector.fromMemorySegment(F512, scratch, q + 64, LE).lanewise(FMA, dd, a1);
             a2 = FloatVector.fromMemorySegment(F512, scratch, q + 128, LE).lanewise(FMA, dd, a2);
@@ -176,7 +176,7 @@ public final class Gemv {
         long q = 0;
         for (int b = b0; b < b1; b++, o += 32, q += QUADS) {
             FloatVector dd = ((IntVector) ShortVector.fromMemorySegment(S256, data, o, LE).convertShape(S2I, I512, 0))
-                    .lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
+                    .lanewise(LSHL, 13).and(HALF_BITS).viewAsFloatingLanes().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
             a0 = FloatVector.fromMemorySegment(F512, scratch, q, LE).lanewise(FMA, dd, a0);
             a1 = FloatVector.fromMemorySegment(F512, scratch, q + 64, LE).lanewise(FMA, dd, a1);
             a2 = FloatVector.fromMemorySegment(F512, scratch, q + 128, LE).lanewise(FMA, dd, a2);
@@ -215,6 +215,6 @@ public final class Gemv {
 
     /** The f16 → f32 conversion {@link #scaleQ4_1} spells out, for tests. */
     static FloatVector half(ShortVector h) {
-        return ((IntVector) h.convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(HALF_BITS).reinterpretAsFloats().mul(HALF_SCALE);
+        return ((IntVector) h.convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(HALF_BITS).viewAsFloatingLanes().mul(HALF_SCALE);
     }
 }

@@ -56,7 +56,6 @@ public final class GgmlMath {
     }
 
     static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
-    static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     // The vector loops below spell out expf's operations lane-wise (the same bits as the scalar expf) instead of
@@ -65,20 +64,20 @@ public final class GgmlMath {
     // every call boxes vectors (MBs of garbage per token).
 
     /**
-     * {@code x[i] = expf(x[i] − sub)} for i in [0, n) (f32 at byte offset {@code off}) in groups of 8, as long as no
-     * lane needs expf's |n| &gt; 126 path; returns how many it did (a multiple of 8), the caller does the rest.
+     * {@code x[i] = expf(x[i] − sub)} for i in [0, n) (f32 at byte offset {@code off}) in groups of 16, as long as no
+     * lane needs expf's |n| &gt; 126 path; returns how many it did (a multiple of 16), the caller does the rest.
      */
     public static int expGroups(MemorySegment x, long off, int n, float sub) {
         int i = 0;
-        for (; i + 8 <= n; i += 8) {
+        for (; i + 16 <= n; i += 16) {
             long o = off + 4L * i;
-            FloatVector v = FloatVector.fromMemorySegment(F256, x, o, LE).sub(sub);
+            FloatVector v = FloatVector.fromMemorySegment(F512, x, o, LE).sub(sub);
             FloatVector z = v.fma(v.broadcast(0x1.715476p+0f), v.broadcast(SHIFT));
             FloatVector m = z.sub(SHIFT);
             if (m.abs().compare(VectorOperators.GT, 126f).anyTrue()) break;
             FloatVector minusM = m.neg();
             FloatVector b = minusM.fma(v.broadcast(0x1.7f7d1cp-20f), minusM.fma(v.broadcast(0x1.62e4p-1f), v));
-            FloatVector k = z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(ONE).reinterpretAsFloats();
+            FloatVector k = z.viewAsIntegralLanes().lanewise(VectorOperators.LSHL, 23).add(ONE).viewAsFloatingLanes();
             FloatVector u = b.mul(b);
             FloatVector j = b.fma(0x1.0e4020p-7f, 0x1.573e2ep-5f).fma(u, b.fma(0x1.555e66p-3f, 0x1.fffdb6p-2f)).fma(u, b.mul(0x1.ffffecp-1f));
             k.fma(j, k).intoMemorySegment(x, o, LE);
@@ -105,7 +104,7 @@ public final class GgmlMath {
                 if (!m.abs().compare(VectorOperators.GT, 126f).anyTrue()) {
                     FloatVector minusM = m.neg();
                     FloatVector b = minusM.fma(v.broadcast(0x1.7f7d1cp-20f), minusM.fma(v.broadcast(0x1.62e4p-1f), v));
-                    FloatVector k = z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(ONE).reinterpretAsFloats();
+                    FloatVector k = z.viewAsIntegralLanes().lanewise(VectorOperators.LSHL, 23).add(ONE).viewAsFloatingLanes();
                     FloatVector uu = b.mul(b);
                     FloatVector j = b.fma(0x1.0e4020p-7f, 0x1.573e2ep-5f).fma(uu, b.fma(0x1.555e66p-3f, 0x1.fffdb6p-2f)).fma(uu, b.mul(0x1.ffffecp-1f));
                     FloatVector e = k.fma(j, k);

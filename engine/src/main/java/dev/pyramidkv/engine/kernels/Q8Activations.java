@@ -88,7 +88,7 @@ public final class Q8Activations {
 
     /** round-half-even of lanes with |v| ≤ 2^22, as ints: the bits of v + 1.5·2^23 minus those of 1.5·2^23. */
     private static IntVector round(FloatVector v) {
-        return v.add(ROUNDER).reinterpretAsInts().sub(ROUNDER_BITS);
+        return v.add(ROUNDER).viewAsIntegralLanes().sub(ROUNDER_BITS);
     }
 
     public int rows() { return rows; }

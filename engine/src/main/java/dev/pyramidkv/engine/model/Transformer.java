@@ -38,7 +38,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 public final class Transformer {
     /** llama.cpp's default micro-batch (n_ubatch): a prompt is computed in pieces of at most this many tokens. */
     static final int UBATCH = 512;
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;   // the one float shape of decode (see Dot.f32Rows)
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private final Llama model;
@@ -288,7 +288,7 @@ public final class Transformer {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < count; j++) max = Math.max(max, s.scores.get(JAVA_FLOAT, sc + 4L * j));
         double sum = 0;
-        int vectorized = GgmlMath.expGroups(s.scores, sc, count, max);   // the same bits as exp() below, 8 at a time
+        int vectorized = GgmlMath.expGroups(s.scores, sc, count, max);   // the same bits as exp() below, 16 at a time
         int j0 = 0;
         for (; j0 < vectorized; j0 += 8) {
             float e0 = score(sc, j0), e1 = score(sc, j0 + 1), e2 = score(sc, j0 + 2), e3 = score(sc, j0 + 3);
@@ -319,20 +319,28 @@ public final class Transformer {
         for (int l = 0; l < lanes; l++) {
             long a = acc + l * rowBytes;
             int d = 0;
+            long vb = F.vectorByteSize();
             for (; d + 4 * F.length() <= hd; d += 4 * F.length()) {
                 FloatVector r0 = FloatVector.zero(F), r1 = r0, r2 = r0, r3 = r0;
                 for (int j = l; j < count; j += lanes) {
                     FloatVector p = FloatVector.broadcast(F, s.scores.get(JAVA_FLOAT, sc + 4L * j));
                     long vOff = base + j * rowBytes + 4L * d;
                     r0 = FloatVector.fromMemorySegment(F, values, vOff, LE).fma(p, r0);
-                    r1 = FloatVector.fromMemorySegment(F, values, vOff + 32, LE).fma(p, r1);
-                    r2 = FloatVector.fromMemorySegment(F, values, vOff + 64, LE).fma(p, r2);
-                    r3 = FloatVector.fromMemorySegment(F, values, vOff + 96, LE).fma(p, r3);
+                    r1 = FloatVector.fromMemorySegment(F, values, vOff + vb, LE).fma(p, r1);
+                    r2 = FloatVector.fromMemorySegment(F, values, vOff + 2 * vb, LE).fma(p, r2);
+                    r3 = FloatVector.fromMemorySegment(F, values, vOff + 3 * vb, LE).fma(p, r3);
                 }
                 r0.intoMemorySegment(s.kqvAcc, a + 4L * d, LE);
-                r1.intoMemorySegment(s.kqvAcc, a + 4L * d + 32, LE);
-                r2.intoMemorySegment(s.kqvAcc, a + 4L * d + 64, LE);
-                r3.intoMemorySegment(s.kqvAcc, a + 4L * d + 96, LE);
+                r1.intoMemorySegment(s.kqvAcc, a + 4L * d + vb, LE);
+                r2.intoMemorySegment(s.kqvAcc, a + 4L * d + 2 * vb, LE);
+                r3.intoMemorySegment(s.kqvAcc, a + 4L * d + 3 * vb, LE);
+            }
+            for (; d + F.length() <= hd; d += F.length()) {
+                FloatVector r = FloatVector.zero(F);
+                for (int j = l; j < count; j += lanes) {
+                    r = FloatVector.fromMemorySegment(F, values, base + j * rowBytes + 4L * d, LE).fma(FloatVector.broadcast(F, s.scores.get(JAVA_FLOAT, sc + 4L * j)), r);
+                }
+                r.intoMemorySegment(s.kqvAcc, a + 4L * d, LE);
             }
             for (; d < hd; d++) {   // head sizes that are not a multiple of 32
                 float r = 0f;
@@ -341,7 +349,7 @@ public final class Transformer {
             }
         }
         int d = 0;
-        for (; d + F.length() <= hd; d += F.length()) {   // the same sums as below, 8 elements d at a time
+        for (; d + F.length() <= hd; d += F.length()) {   // the same sums as below, 16 elements d at a time
             long col = acc + 4L * d;
             if (lanes == 32) {   // x_l = sum4(l), kept in accumulator l
                 for (int l = 0; l < 8; l++) {

@@ -48,7 +48,7 @@ public final class Bf16 {
 
     /** Rounds 16 floats to bf16 and stores them at byte offset {@code off}. */
     static void store(FloatVector v, MemorySegment dst, long off) {
-        IntVector u = v.reinterpretAsInts();
+        IntVector u = v.viewAsIntegralLanes();
         IntVector rounded = u.add(u.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7fff)).lanewise(VectorOperators.LSHR, 16);
         VectorMask<Integer> nan = u.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000);
         IntVector quiet = u.lanewise(VectorOperators.LSHR, 16).or(0x40);
