@@ -91,9 +91,10 @@ public final class Gemv {
             ShortVector v = ShortVector.fromMemorySegment(S512, data, o, LE);
             IntVector lo = (IntVector) v.and(nibble).mul(x0).add(v.lanewise(LSHR, 4).and(nibble).mul(x1)).reinterpretShape(I512, 0);
             IntVector hi = (IntVector) v.lanewise(LSHR, 8).and(nibble).mul(x2).add(v.lanewise(LSHR, 12).mul(x3)).reinterpretShape(I512, 0);
-            // each int lane's two halves, sign-extended and added: lanes 2i, 2i+1 → row i
-            lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad, LE);
-            hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad + 64, LE);
+            // each int lane's two halves added (lanes 2i, 2i+1 → row i): the high half of L + (L << 16) is their sum
+            // mod 2^16, exact here since 4 products of a nibble and a q8 stay within ±7620
+            lo.add(lo.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad, LE);
+            hi.add(hi.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F512, 0).intoMemorySegment(scratch, quad + 64, LE);
         }
     }
 
