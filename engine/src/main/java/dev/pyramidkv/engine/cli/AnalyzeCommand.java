@@ -3,6 +3,7 @@ package dev.pyramidkv.engine.cli;
 import dev.pyramidkv.engine.eval.Charts;
 import dev.pyramidkv.engine.eval.Report;
 import dev.pyramidkv.engine.eval.ResultStore;
+import dev.pyramidkv.engine.json.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

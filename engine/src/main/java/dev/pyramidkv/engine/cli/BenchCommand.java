@@ -5,6 +5,7 @@ import dev.pyramidkv.engine.api.Engine;
 import dev.pyramidkv.engine.api.Generation;
 import dev.pyramidkv.engine.api.GenerationParams;
 import dev.pyramidkv.engine.api.Session;
+import dev.pyramidkv.engine.json.Json;
 import dev.pyramidkv.engine.peer.LlamaCpp;
 import dev.pyramidkv.engine.registry.FetchProgress;
 

@@ -10,6 +10,7 @@ import dev.pyramidkv.engine.eval.PromptSpec;
 import dev.pyramidkv.engine.eval.ResultStore;
 import dev.pyramidkv.engine.eval.Shard;
 import dev.pyramidkv.engine.eval.TaskKind;
+import dev.pyramidkv.engine.json.Json;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import dev.pyramidkv.engine.api.Engine;
 import dev.pyramidkv.engine.api.Generation;
 import dev.pyramidkv.engine.api.GenerationParams;
 import dev.pyramidkv.engine.api.Session;
+import dev.pyramidkv.engine.json.Json;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -4,6 +4,7 @@ import dev.pyramidkv.engine.gguf.GgmlType;
 import dev.pyramidkv.engine.gguf.GgufFile;
 import dev.pyramidkv.engine.gguf.GgufMetadata;
 import dev.pyramidkv.engine.gguf.GgufTensor;
+import dev.pyramidkv.engine.json.Json;
 
 import java.io.IOException;
 import java.nio.file.Path;

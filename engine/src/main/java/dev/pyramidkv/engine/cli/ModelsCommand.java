@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.cli;
 
+import dev.pyramidkv.engine.json.Json;
 import dev.pyramidkv.engine.registry.KnownModel;
 import dev.pyramidkv.engine.registry.ModelRegistry;
 import dev.pyramidkv.engine.registry.ModelSource;

@@ -8,6 +8,7 @@ import dev.pyramidkv.engine.api.Engine;
 import dev.pyramidkv.engine.api.Generation;
 import dev.pyramidkv.engine.api.GenerationParams;
 import dev.pyramidkv.engine.api.Session;
+import dev.pyramidkv.engine.json.Json;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;

@@ -1,6 +1,6 @@
 package dev.pyramidkv.engine.eval;
 
-import dev.pyramidkv.engine.cli.Json;
+import dev.pyramidkv.engine.json.Json;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.pyramidkv.engine.cli;
+package dev.pyramidkv.engine.json;
 
 import java.util.List;
 import java.util.Locale;
