@@ -35,13 +35,14 @@ class PrefillAttentionTest {
      * so the last block is padded, and staging rows past the prompt hold NaN, which must not leak in.
      */
     @ParameterizedTest
-    @CsvSource({"9, 3, 64, 150, 128, 8", "8, 4, 8, 64, 64, 8", "9, 3, 64, 37, 64, 8", "9, 3, 64, 200, 192, 300"})
-    void matchesCausalAttentionInDouble(int heads, int kvHeads, int hd, int n, int chunk, int window) {
+    @CsvSource({"9, 3, 64, 150, 128, 8, 64", "8, 4, 8, 64, 64, 8, 64", "9, 3, 64, 37, 64, 8, 64", "9, 3, 64, 200, 192, 300, 64",
+                "9, 3, 64, 300, 256, 16, 256", "9, 3, 64, 250, 128, 8, 128"})
+    void matchesCausalAttentionInDouble(int heads, int kvHeads, int hd, int n, int chunk, int window, int block) {
         int qStride = heads * hd + 2 * kvHeads * hd;   // floats per row: q, then k and v as in the prefill's qkv rows
         Random rnd = new Random(n * 7L + hd);
         try (Arena arena = Arena.ofConfined();
-             PrefillAttention att = new PrefillAttention(dnnl, arena, heads, kvHeads, hd, 256)) {
-            StagingBuffer kv = StagingBuffer.allocate(arena, kvHeads, PrefillAttention.stagingRows(256), hd);
+             PrefillAttention att = new PrefillAttention(dnnl, arena, heads, kvHeads, hd, 512, block)) {
+            StagingBuffer kv = StagingBuffer.allocate(arena, kvHeads, PrefillAttention.stagingRows(512), hd);
             kv.keys().fill((byte) 0xFF);     // NaN everywhere, then the prompt's rows
             kv.values().fill((byte) 0xFF);
             float[][][] q = new float[n][heads][hd], k = new float[kvHeads][n][hd], v = new float[kvHeads][n][hd];
@@ -107,7 +108,7 @@ class PrefillAttentionTest {
 
     @Test
     void rejectsRowsOffTheBlockGridAndTooSmallStaging() {
-        try (Arena arena = Arena.ofConfined(); PrefillAttention att = new PrefillAttention(dnnl, arena, 4, 2, 16, 128)) {
+        try (Arena arena = Arena.ofConfined(); PrefillAttention att = new PrefillAttention(dnnl, arena, 4, 2, 16, 128, 64)) {
             MemorySegment q = arena.allocate(4L * 128 * 64), out = arena.allocate(4L * 128 * 64);
             StagingBuffer ok = StagingBuffer.allocate(arena, 2, 128, 16);
             var e = assertThrows(IllegalArgumentException.class, () -> att.run(q, 0, 256, 10, 5, 100, ok, out, 256, null, 8, null));
