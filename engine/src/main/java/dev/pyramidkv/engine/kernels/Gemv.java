@@ -43,10 +43,8 @@ public final class Gemv {
     static final int HALF_BITS = 0x8FFFE000;   // sign, exponent and mantissa of a sign-extended f16 shifted left by 13
     static final float HALF_SCALE = 0x1p112f;  // f16 exponent bias 15 → f32 bias 127
 
-    /** Bytes of scratch one thread needs: a group's 16 results on their way to {@code out}. */
-    public static long scratchBytes(int k) {
-        return 64;
-    }
+    /** Bytes of scratch one thread needs, whatever the row length: a group's 16 results on their way to {@code out}. */
+    public static final long SCRATCH_BYTES = 64;
 
     /** Groups [g0, g1) of {@code out = w · x}, x being activation row 0 of {@code a}. */
     public static void apply(PackedMatrix w, Q8Activations a, MemorySegment out, int g0, int g1, MemorySegment scratch) {

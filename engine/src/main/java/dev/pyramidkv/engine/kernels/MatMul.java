@@ -45,7 +45,7 @@ public final class MatMul {
         this.q8 = new Q8Activations(arena, maxRows, maxK);
         this.packed = packed;
         this.scratch = new MemorySegment[pool.threads()];
-        for (int t = 0; t < scratch.length; t++) scratch[t] = arena.allocate(Gemv.scratchBytes(maxK), 64);
+        for (int t = 0; t < scratch.length; t++) scratch[t] = arena.allocate(Gemv.SCRATCH_BYTES, 64);
     }
 
     /**
