@@ -40,6 +40,34 @@ public final class Dnnl {
         return "";
     }
 
+    private static volatile String bf16Reason;
+
+    /**
+     * Why oneDNN has no bf16 matmul on this machine, or "" if it has one. oneDNN 2.x implements bf16 only from
+     * AVX-512 on (natively with avx512_core_bf16, emulated on avx512_core); on AVX2 CPUs, or under
+     * {@code ONEDNN_MAX_CPU_ISA=AVX2}, creating a bf16 matmul returns dnnl_unimplemented. Probed once, by creating one.
+     */
+    public static String bf16Unsupported() {
+        String why = bf16Reason;
+        if (why != null) return why;
+        synchronized (Dnnl.class) {
+            if (bf16Reason != null) return bf16Reason;
+            why = unavailableReason();
+            if (why.isEmpty()) {
+                try (DnnlEngine engine = DnnlEngine.create();
+                     Matmul probe = Matmul.create(engine, MatmulSpec.bf16(16, 32, 16, WeightsLayout.ANY))) {
+                    why = "";
+                } catch (DnnlException e) {
+                    if (e.status() != dnnl_unimplemented) throw e;
+                    why = "oneDNN " + version() + " has no bf16 matmul for this CPU's instruction set ("
+                            + cpuIsaName(effectiveCpuIsa()) + "; bf16 needs AVX-512)";
+                }
+            }
+            bf16Reason = why;
+            return why;
+        }
+    }
+
     /** Throws {@link NativeLibraryUnavailableException} (with {@link #unavailableReason()}) unless oneDNN is usable. */
     public static void requireAvailable() {
         String why = unavailableReason();

@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Real oneDNN matmuls against a scalar Java reference on random data. */
 class MatmulTest {
@@ -25,6 +26,26 @@ class MatmulTest {
     @AfterAll
     static void close() {
         engine.close();
+    }
+
+    /** bf16 tests run where oneDNN implements bf16 (AVX-512); {@link #bf16IsRefusedWithAClearReasonWhereUnimplemented} covers the rest. */
+    static void assumeBf16() {
+        assumeTrue(Dnnl.bf16Unsupported().isEmpty(), Dnnl.bf16Unsupported());
+    }
+
+    /** Without bf16 (AVX2 CPUs), the probe names why, and creating a bf16 matmul fails as unimplemented, not worse. */
+    @Test
+    void bf16IsRefusedWithAClearReasonWhereUnimplemented() {
+        String why = Dnnl.bf16Unsupported();
+        if (why.isEmpty()) {
+            try (Matmul mm = Matmul.create(engine, MatmulSpec.bf16(M, K, N, WeightsLayout.ANY))) {
+                assertTrue(mm.weightsBytes() > 0);
+            }
+        } else {
+            assertTrue(why.contains("bf16") && why.contains(Dnnl.cpuIsaName(Dnnl.effectiveCpuIsa())), why);
+            DnnlException e = assertThrows(DnnlException.class, () -> Matmul.create(engine, MatmulSpec.bf16(M, K, N, WeightsLayout.ANY)));
+            assertEquals(dnnl_h.dnnl_unimplemented, e.status(), e.getMessage());
+        }
     }
 
     // Odd sizes so every kernel's tail handling runs.
@@ -52,6 +73,7 @@ class MatmulTest {
     /** bf16 inputs, f32 accumulation and output: against a reference fed the same bf16-rounded inputs. */
     @Test
     void bf16WeightsNK() {
+        assumeBf16();
         double err = run(MatmulSpec.bf16(M, K, N, WeightsLayout.NK), false);
         assertTrue(err < 1e-6, "max relative error vs bf16-rounded reference " + err);
         double errVsF32 = run(MatmulSpec.bf16(M, K, N, WeightsLayout.NK), true);
@@ -61,6 +83,7 @@ class MatmulTest {
 
     @Test
     void bf16WeightsKNAndPacked() {
+        assumeBf16();
         assertTrue(run(MatmulSpec.bf16(M, K, N, WeightsLayout.KN), false) < 1e-6);
         assertTrue(run(MatmulSpec.bf16(M, K, N, WeightsLayout.ANY), false) < 1e-6);
     }
@@ -68,6 +91,7 @@ class MatmulTest {
     /** Packing converts too: f32 weights as stored in the file, bf16 in oneDNN's chosen layout. */
     @Test
     void f32WeightsPackedIntoBf16() {
+        assumeBf16();
         double err = run(MatmulSpec.bf16(M, K, N, WeightsLayout.ANY), false, DataType.F32);
         assertTrue(err < 1e-6, "max relative error vs bf16-rounded reference " + err);
     }
@@ -82,6 +106,7 @@ class MatmulTest {
 
     @Test
     void largerSquareMatmulBf16() {
+        assumeBf16();
         double err = run(MatmulSpec.bf16(64, 512, 256, WeightsLayout.ANY), false);
         assertTrue(err < 1e-6, "max relative error " + err);
     }

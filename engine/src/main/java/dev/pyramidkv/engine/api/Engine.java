@@ -4,6 +4,7 @@ import dev.pyramidkv.dnnl.Dnnl;
 import dev.pyramidkv.dnnl.DnnlEngine;
 import dev.pyramidkv.engine.chat.ChatTemplate;
 import dev.pyramidkv.engine.gguf.GgufFile;
+import dev.pyramidkv.engine.kernels.VectorShape;
 import dev.pyramidkv.engine.model.Llama;
 import dev.pyramidkv.engine.model.LlamaConfig;
 import dev.pyramidkv.engine.model.PrefillWeights;
@@ -46,6 +47,7 @@ public final class Engine implements AutoCloseable {
 
     /** Maps and validates a GGUF model file. */
     public static Engine load(Path path) throws IOException {
+        VectorShape.require();
         GgufFile file = GgufFile.open(path);
         Arena arena = Arena.ofShared();
         try {
@@ -68,13 +70,17 @@ public final class Engine implements AutoCloseable {
 
     /**
      * The backend a session asking for {@code requested} gets: {@link Backend#JAVA} if oneDNN is asked for
-     * but cannot be loaded (said once per JVM, as a warning naming why).
+     * but cannot be loaded, or has no bf16 matmul on this CPU (AVX2 machines), said once per JVM as a warning
+     * naming why.
      */
     static Backend effective(Backend requested) {
-        if (requested != Backend.ONEDNN || Dnnl.isAvailable()) return requested;
+        if (requested != Backend.ONEDNN) return requested;
+        String why = Dnnl.isAvailable() ? Dnnl.bf16Unsupported() : Dnnl.unavailableReason();
+        if (why.isEmpty()) return requested;
         if (!warnedNoDnnl) {
             warnedNoDnnl = true;
-            LOG.log(System.Logger.Level.WARNING, "oneDNN is not available, prefill runs on the Java backend: " + Dnnl.unavailableReason());
+            String what = Dnnl.isAvailable() ? "the oneDNN prefill needs bf16" : "oneDNN is not available";
+            LOG.log(System.Logger.Level.WARNING, what + ", prefill runs on the Java backend: " + why);
         }
         return Backend.JAVA;
     }

@@ -22,10 +22,11 @@ import static jdk.incubator.vector.VectorOperators.S2I;
  * {@code [g0, g1)}, bit for bit as {@link Dot} (and ggml's AVX2 vec_dot) computes each row: per block of 32,
  * the integer sums of 4 consecutive products ("quads") form 8 lanes, {@code acc_l = fma(quad_l, dw·dx, acc_l)}
  * over the blocks in order, then hsum_float_8 of the 8 accumulators, plus for Q4_1 the chain
- * {@code mins = fma(m, s, mins)}. Here a vector lane is a row: the 8 accumulators are 8 vectors of 16 rows,
- * kept in registers over all blocks of a group.
+ * {@code mins = fma(m, s, mins)}. Here a vector lane is a row: the 8 accumulators are 8 vectors of one group's
+ * rows ({@link VectorShape#LANES}: 16 or 8), kept in registers over all blocks of a group, so the bits do not
+ * depend on the vector width.
  * <p>
- * Each 64-byte chunk of a group's quants is multiplied by int broadcasts of activation pairs ({@code q16},
+ * Each chunk (one vector) of a group's quants is multiplied by int broadcasts of activation pairs ({@code q16},
  * int16): a short lane holds one product (≤ 128·127) or the sum of two, then each int lane adds its two
  * halves (lanes 2i, 2i+1 → row i), which is a quad. Nothing allocates. The code calls no helper that takes or
  * returns vectors, and only Vector API methods that the concrete vector classes bind (e.g. {@code lanewise(FMA,
@@ -35,23 +36,32 @@ import static jdk.incubator.vector.VectorOperators.S2I;
 public final class Gemv {
     private Gemv() {}
 
-    static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
-    static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
-    static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
-    static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    static final VectorSpecies<Short> SL = VectorShape.S_LANES;   // one f16 scale per row of the group
+    static final VectorSpecies<Short> S = VectorShape.S;
+    static final VectorSpecies<Integer> I = VectorShape.I;
+    static final VectorSpecies<Float> F = VectorShape.F;
+    static final int CHUNK = PackedMatrix.CHUNK;                   // bytes of one vector of quants
+    static final int SCALES = 2 * PackedMatrix.GROUP;              // bytes of one f16 field of a group
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final int HALF_BITS = 0x8FFFE000;   // sign, exponent and mantissa of a sign-extended f16 shifted left by 13
     static final float HALF_SCALE = 0x1p112f;  // f16 exponent bias 15 → f32 bias 127
 
-    /** Bytes of scratch one thread needs, whatever the row length: a group's 16 results on their way to {@code out}. */
+    /** Bytes of scratch one thread needs, whatever the row length: a group's results on their way to {@code out}. */
     public static final long SCRATCH_BYTES = 64;
 
     /** Groups [g0, g1) of {@code out = w · x}, x being activation row 0 of {@code a}. */
     public static void apply(PackedMatrix w, Q8Activations a, MemorySegment out, int g0, int g1, MemorySegment scratch) {
+        apply(w, a, 0, out, 0, g0, g1, scratch);
+    }
+
+    /** Groups [g0, g1) of {@code out[outOff..] = w · x}, x being activation row {@code r} of {@code a}. */
+    public static void apply(PackedMatrix w, Q8Activations a, int r, MemorySegment out, long outOff, int g0, int g1, MemorySegment scratch) {
         boolean q8 = w.type == GgmlType.Q8_0;
+        long xRow = 2L * r * a.k, sRow = 4L * r * (a.k / Q8Activations.BLOCK);
         for (int g = g0; g < g1; g++) {
-            if (q8) q8_0Group(w, g, a, scratch, out);
-            else q4_1Group(w, g, a, scratch, out);
+            if (q8) q8_0Group(w, g, a, xRow, sRow, scratch);
+            else q4_1Group(w, g, a, xRow, sRow, scratch);
+            copyRows(scratch, out, outOff, g, w.rows);
         }
     }
 
@@ -61,30 +71,30 @@ public final class Gemv {
      * give its 8 quads, each fused into its accumulator with the block's scale d·d8; then mins += m·s8.
      * (Q4_1 and Q8_0 have a method each: C2 compiles each whole, with every vector in registers.)
      */
-    static void q4_1Group(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch, MemorySegment out) {
+    static void q4_1Group(PackedMatrix w, int g, Q8Activations a, long xRow, long sRow, MemorySegment scratch) {
         MemorySegment data = w.data, x = a.q16;
-        ShortVector nibble = ShortVector.broadcast(S512, (short) 0xF);
-        FloatVector a0 = FloatVector.zero(F512), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, mins = a0;
-        long o = (long) g * w.blocks * 4 * 64;
-        long so = w.scalesAt + (long) g * w.blocks * 64;
-        for (int b = 0; b < w.blocks; b++, so += 64) {
-            FloatVector dd = ((IntVector) ShortVector.fromMemorySegment(S256, data, so, LE).convertShape(S2I, I512, 0))
-                    .lanewise(LSHL, 13).and(HALF_BITS).viewAsFloatingLanes().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
-            FloatVector m = ((IntVector) ShortVector.fromMemorySegment(S256, data, so + 32, LE).convertShape(S2I, I512, 0))
+        ShortVector nibble = ShortVector.broadcast(S, (short) 0xF);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, mins = a0;
+        long o = (long) g * w.blocks * 4 * CHUNK;
+        long so = w.scalesAt + (long) g * w.blocks * 2 * SCALES;
+        for (int b = 0; b < w.blocks; b++, so += 2 * SCALES) {
+            FloatVector dd = ((IntVector) ShortVector.fromMemorySegment(SL, data, so, LE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HALF_BITS).viewAsFloatingLanes().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, sRow + 4L * b));
+            FloatVector m = ((IntVector) ShortVector.fromMemorySegment(SL, data, so + SCALES, LE).convertShape(S2I, I, 0))
                     .lanewise(LSHL, 13).and(HALF_BITS).viewAsFloatingLanes().mul(HALF_SCALE);
-            long xo = 64L * b;
-            for (int k = 0; k < 4; k++, o += 64, xo += 16) {
-                ShortVector x0 = (ShortVector) IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo)).reinterpretShape(S512, 0);
-                ShortVector x1 = (ShortVector) IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 4)).reinterpretShape(S512, 0);
-                ShortVector x2 = (ShortVector) IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 8)).reinterpretShape(S512, 0);
-                ShortVector x3 = (ShortVector) IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 12)).reinterpretShape(S512, 0);
-                ShortVector v = ShortVector.fromMemorySegment(S512, data, o, LE);
-                IntVector lo = (IntVector) v.and(nibble).mul(x0).add(v.lanewise(LSHR, 4).and(nibble).mul(x1)).reinterpretShape(I512, 0);
-                IntVector hi = (IntVector) v.lanewise(LSHR, 8).and(nibble).mul(x2).add(v.lanewise(LSHR, 12).mul(x3)).reinterpretShape(I512, 0);
+            long xo = xRow + 64L * b;
+            for (int k = 0; k < 4; k++, o += CHUNK, xo += 16) {
+                ShortVector x0 = (ShortVector) IntVector.broadcast(I, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo)).reinterpretShape(S, 0);
+                ShortVector x1 = (ShortVector) IntVector.broadcast(I, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 4)).reinterpretShape(S, 0);
+                ShortVector x2 = (ShortVector) IntVector.broadcast(I, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 8)).reinterpretShape(S, 0);
+                ShortVector x3 = (ShortVector) IntVector.broadcast(I, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 12)).reinterpretShape(S, 0);
+                ShortVector v = ShortVector.fromMemorySegment(S, data, o, LE);
+                IntVector lo = (IntVector) v.and(nibble).mul(x0).add(v.lanewise(LSHR, 4).and(nibble).mul(x1)).reinterpretShape(I, 0);
+                IntVector hi = (IntVector) v.lanewise(LSHR, 8).and(nibble).mul(x2).add(v.lanewise(LSHR, 12).mul(x3)).reinterpretShape(I, 0);
                 // int lane halves added: the high half of L + (L << 16) is their sum mod 2^16, exact as 4 products
                 // of a nibble and a q8 stay within ±7620
-                FloatVector qlo = (FloatVector) lo.add(lo.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F512, 0);
-                FloatVector qhi = (FloatVector) hi.add(hi.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F512, 0);
+                FloatVector qlo = (FloatVector) lo.add(lo.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F, 0);
+                FloatVector qhi = (FloatVector) hi.add(hi.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F, 0);
                 switch (k) {
                     case 0 -> { a0 = qlo.lanewise(FMA, dd, a0); a1 = qhi.lanewise(FMA, dd, a1); }
                     case 1 -> { a2 = qlo.lanewise(FMA, dd, a2); a3 = qhi.lanewise(FMA, dd, a3); }
@@ -92,33 +102,32 @@ public final class Gemv {
                     default -> { a6 = qlo.lanewise(FMA, dd, a6); a7 = qhi.lanewise(FMA, dd, a7); }
                 }
             }
-            mins = m.lanewise(FMA, FloatVector.broadcast(F512, a.s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b)), mins);
+            mins = m.lanewise(FMA, FloatVector.broadcast(F, a.s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, sRow + 4L * b)), mins);
         }
         a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7))).add(mins).intoMemorySegment(scratch, 0, LE);
-        copyRows(scratch, out, g, w.rows);
     }
 
     /**
      * Q8_0 group g, as {@link #q4_1Group} without mins: chunk c holds q[4c+j] (low byte) and q[4c+2+j] (high byte)
      * of row i in lane 2i+j, one quad per chunk; |lo·x + hi·x'| ≤ 2·128·127 &lt; 2^15.
      */
-    static void q8_0Group(PackedMatrix w, int g, Q8Activations a, MemorySegment scratch, MemorySegment out) {
+    static void q8_0Group(PackedMatrix w, int g, Q8Activations a, long xRow, long sRow, MemorySegment scratch) {
         MemorySegment data = w.data, x = a.q16;
-        FloatVector a0 = FloatVector.zero(F512), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        long o = (long) g * w.blocks * 8 * 64;
-        long so = w.scalesAt + (long) g * w.blocks * 32;
-        for (int b = 0; b < w.blocks; b++, so += 32) {
-            FloatVector dd = ((IntVector) ShortVector.fromMemorySegment(S256, data, so, LE).convertShape(S2I, I512, 0))
-                    .lanewise(LSHL, 13).and(HALF_BITS).viewAsFloatingLanes().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * b));
-            long xo = 64L * b;
-            for (int k = 0; k < 8; k++, o += 64, xo += 8) {
-                ShortVector x0 = (ShortVector) IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo)).reinterpretShape(S512, 0);
-                ShortVector x1 = (ShortVector) IntVector.broadcast(I512, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 4)).reinterpretShape(S512, 0);
-                ShortVector v = ShortVector.fromMemorySegment(S512, data, o, LE);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        long o = (long) g * w.blocks * 8 * CHUNK;
+        long so = w.scalesAt + (long) g * w.blocks * SCALES;
+        for (int b = 0; b < w.blocks; b++, so += SCALES) {
+            FloatVector dd = ((IntVector) ShortVector.fromMemorySegment(SL, data, so, LE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13).and(HALF_BITS).viewAsFloatingLanes().mul(HALF_SCALE).mul(a.d.get(ValueLayout.JAVA_FLOAT_UNALIGNED, sRow + 4L * b));
+            long xo = xRow + 64L * b;
+            for (int k = 0; k < 8; k++, o += CHUNK, xo += 8) {
+                ShortVector x0 = (ShortVector) IntVector.broadcast(I, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo)).reinterpretShape(S, 0);
+                ShortVector x1 = (ShortVector) IntVector.broadcast(I, x.get(ValueLayout.JAVA_INT_UNALIGNED, xo + 4)).reinterpretShape(S, 0);
+                ShortVector v = ShortVector.fromMemorySegment(S, data, o, LE);
                 ShortVector lo = v.lanewise(LSHL, 8).lanewise(ASHR, 8);
                 ShortVector hi = v.lanewise(ASHR, 8);
-                IntVector pairs = (IntVector) lo.mul(x0).add(hi.mul(x1)).reinterpretShape(I512, 0);
-                FloatVector q = (FloatVector) pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16)).convertShape(I2F, F512, 0);
+                IntVector pairs = (IntVector) lo.mul(x0).add(hi.mul(x1)).reinterpretShape(I, 0);
+                FloatVector q = (FloatVector) pairs.lanewise(LSHL, 16).lanewise(ASHR, 16).add(pairs.lanewise(ASHR, 16)).convertShape(I2F, F, 0);
                 switch (k) {
                     case 0 -> a0 = q.lanewise(FMA, dd, a0);
                     case 1 -> a1 = q.lanewise(FMA, dd, a1);
@@ -132,18 +141,17 @@ public final class Gemv {
             }
         }
         a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7))).intoMemorySegment(scratch, 0, LE);
-        copyRows(scratch, out, g, w.rows);
     }
 
-    /** The group's 16 results, left at the start of scratch, into out[16g ...], padding rows (≥ n) skipped. */
-    private static void copyRows(MemorySegment scratch, MemorySegment out, int g, int n) {
+    /** The group's results, left at the start of scratch, into out[outOff + 4·G·g ...], padding rows (≥ n) skipped. */
+    private static void copyRows(MemorySegment scratch, MemorySegment out, long outOff, int g, int n) {
         long row = (long) PackedMatrix.GROUP * g;
         int count = (int) Math.min(PackedMatrix.GROUP, n - row);
-        MemorySegment.copy(scratch, 0, out, 4 * row, 4L * count);
+        MemorySegment.copy(scratch, 0, out, outOff + 4 * row, 4L * count);
     }
 
     /** The f16 → f32 conversion the group methods spell out, for tests. */
     static FloatVector half(ShortVector h) {
-        return ((IntVector) h.convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(HALF_BITS).viewAsFloatingLanes().mul(HALF_SCALE);
+        return ((IntVector) h.convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(HALF_BITS).viewAsFloatingLanes().mul(HALF_SCALE);
     }
 }

@@ -55,7 +55,8 @@ public final class GgmlMath {
         return i < (n & ~7) ? silu(x) : x / (1f + CMath.expf(-x));
     }
 
-    static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    static final VectorSpecies<Float> F = VectorShape.F;
+    private static final int L = VectorShape.LANES;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     // The vector loops below spell out expf's operations lane-wise (the same bits as the scalar expf) instead of
@@ -64,14 +65,14 @@ public final class GgmlMath {
     // every call boxes vectors (MBs of garbage per token).
 
     /**
-     * {@code x[i] = expf(x[i] − sub)} for i in [0, n) (f32 at byte offset {@code off}) in groups of 16, as long as no
-     * lane needs expf's |n| &gt; 126 path; returns how many it did (a multiple of 16), the caller does the rest.
+     * {@code x[i] = expf(x[i] − sub)} for i in [0, n) (f32 at byte offset {@code off}) a vector at a time, as long as
+     * no lane needs expf's |n| &gt; 126 path; returns how many it did (a multiple of 8), the caller does the rest.
      */
     public static int expGroups(MemorySegment x, long off, int n, float sub) {
         int i = 0;
-        for (; i + 16 <= n; i += 16) {
+        for (; i + L <= n; i += L) {
             long o = off + 4L * i;
-            FloatVector v = FloatVector.fromMemorySegment(F512, x, o, LE).sub(sub);
+            FloatVector v = FloatVector.fromMemorySegment(F, x, o, LE).sub(sub);
             FloatVector z = v.fma(v.broadcast(0x1.715476p+0f), v.broadcast(SHIFT));
             FloatVector m = z.sub(SHIFT);
             if (m.abs().compare(VectorOperators.GT, 126f).anyTrue()) break;
@@ -96,9 +97,9 @@ public final class GgmlMath {
         while (i < n) {
             int inRow = i % row;
             long go = gOff + 4L * i, uo = uOff + 4L * i;
-            if (inRow + 16 <= vectorized) {
-                FloatVector x = FloatVector.fromMemorySegment(F512, g, go, LE);
-                FloatVector v = FloatVector.zero(F512).sub(x);                      // expf(0 − x)
+            if (inRow + L <= vectorized) {
+                FloatVector x = FloatVector.fromMemorySegment(F, g, go, LE);
+                FloatVector v = FloatVector.zero(F).sub(x);                      // expf(0 − x)
                 FloatVector z = v.fma(v.broadcast(0x1.715476p+0f), v.broadcast(SHIFT));
                 FloatVector m = z.sub(SHIFT);
                 if (!m.abs().compare(VectorOperators.GT, 126f).anyTrue()) {
@@ -108,11 +109,11 @@ public final class GgmlMath {
                     FloatVector uu = b.mul(b);
                     FloatVector j = b.fma(0x1.0e4020p-7f, 0x1.573e2ep-5f).fma(uu, b.fma(0x1.555e66p-3f, 0x1.fffdb6p-2f)).fma(uu, b.mul(0x1.ffffecp-1f));
                     FloatVector e = k.fma(j, k);
-                    x.div(e.add(1f)).mul(FloatVector.fromMemorySegment(F512, u, uo, LE)).intoMemorySegment(g, go, LE);
-                    i += 16;
+                    x.div(e.add(1f)).mul(FloatVector.fromMemorySegment(F, u, uo, LE)).intoMemorySegment(g, go, LE);
+                    i += L;
                     continue;
                 }
-                for (int l = 0; l < 16; l++, i++) put(g, u, gOff, uOff, i, silu(g.get(ValueLayout.JAVA_FLOAT, gOff + 4L * i), i % row, row));
+                for (int l = 0; l < L; l++, i++) put(g, u, gOff, uOff, i, silu(g.get(ValueLayout.JAVA_FLOAT, gOff + 4L * i), i % row, row));
                 continue;
             }
             put(g, u, gOff, uOff, i, silu(g.get(ValueLayout.JAVA_FLOAT, go), inRow, row));

@@ -10,7 +10,8 @@ import java.lang.foreign.MemorySegment;
  * {@code out[m][n] = Σ_k W[n][k]·x[m][k]} for a GGUF weight W ({@code [N][K]}, any computable type) and
  * {@code M} activation rows, split over the worker pool by output rows. Quantized weights use the
  * activations quantized once by {@link #prepare} (several matmuls of the same input share it).
- * A single row (decode) with a packed copy of W goes to {@link Gemv}, split by groups of 16 rows.
+ * Quantized activations with a packed copy of W go to {@link Gemv} (the same bits as the row kernels), split
+ * by groups of weight rows; each group's weights stay in cache while all activation rows pass over them.
  * Nothing is allocated per call.
  */
 public final class MatMul {
@@ -69,7 +70,7 @@ public final class MatMul {
         this.w = w;
         this.out = out;
         this.n = (int) w.rows();
-        PackedMatrix p = m == 1 && q8.rows == 1 ? packed.get(w) : null;
+        PackedMatrix p = packedRow(w);
         if (p != null) {
             gemvCount = 0;
             addGemv(p, out);
@@ -81,8 +82,8 @@ public final class MatMul {
     }
 
     /**
-     * {@code out1 = x·w1ᵀ}, {@code out2 = x·w2ᵀ}: two weights with the prepared input, e.g. gate and up. A single
-     * row on packed weights is one pool call for both (decode makes ~200 calls per token, each a wake-up and a wait).
+     * {@code out1 = x·w1ᵀ}, {@code out2 = x·w2ᵀ}: two weights with the prepared input, e.g. gate and up. On packed
+     * weights this is one pool call for both (decode makes ~200 calls per token, each a wake-up and a wait).
      */
     public void apply(GgufTensor w1, MemorySegment out1, GgufTensor w2, MemorySegment out2) {
         PackedMatrix p1 = packedRow(w1), p2 = packedRow(w2);
@@ -113,9 +114,9 @@ public final class MatMul {
         runGemv();
     }
 
-    /** The packed copy of w when the prepared input is a single quantized row matching it, else null. */
+    /** The packed copy of w when the prepared input is quantized and matches it, else null. */
     private PackedMatrix packedRow(GgufTensor w) {
-        if (m != 1 || q8.rows != 1 || w.rowLength() != k) return null;
+        if (q8.rows != m || w.rowLength() != k) return null;
         return packed.get(w);
     }
 
@@ -134,12 +135,20 @@ public final class MatMul {
         }
     }
 
-    /** Groups [from, to) of the matrices in flight, numbered in sequence. */
+    /** Groups [from, to) of the matrices in flight, numbered in sequence; each group over all activation rows. */
     private void gemvGroups(int thread, int from, int to) {
         for (int i = 0; i < gemvCount; i++) {
             int start = gemvStart[i], end = gemvStart[i + 1];
             int lo = Math.max(from, start), hi = Math.min(to, end);
-            if (lo < hi) Gemv.apply(gemv[i], q8, gemvOut[i], lo - start, hi - start, scratch[thread]);
+            if (lo >= hi) continue;
+            PackedMatrix p = gemv[i];
+            if (m == 1) {
+                Gemv.apply(p, q8, gemvOut[i], lo - start, hi - start, scratch[thread]);
+            } else {
+                for (int g = lo - start; g < hi - start; g++) {
+                    for (int r = 0; r < m; r++) Gemv.apply(p, q8, r, gemvOut[i], 4L * r * p.rows, g, g + 1, scratch[thread]);
+                }
+            }
         }
     }
 

@@ -8,18 +8,18 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A quantized weight matrix {@code [N][K]} repacked once, at load, for the single-row GEMV ({@link Gemv}):
- * rows in groups of 16, so that one 512-bit vector (32 shorts) holds two elements of each of 16 rows and
- * one int broadcast of two activation values multiplies them (no horizontal sums: each pair of short
- * lanes, one int lane, accumulates one output row).
+ * A quantized weight matrix {@code [N][K]} repacked once, at load, for the GEMV ({@link Gemv}): rows in
+ * groups of G = {@link VectorShape#LANES} (16 with 512-bit vectors, 8 with 256-bit), so that one vector of
+ * 2G shorts holds two elements of each of G rows and one int broadcast of two activation values multiplies
+ * them (no horizontal sums: each pair of short lanes, one int lane, accumulates one output row).
  * <p>
- * Two regions, both ordered by group g (rows 16g..16g+15, zero-padded past N) then block b (elements
- * 32b..32b+31); in each 64-byte chunk, short lane {@code 2i+j} belongs to row {@code 16g+i}:
+ * Two regions, both ordered by group g (rows Gg..Gg+G-1, zero-padded past N) then block b (elements
+ * 32b..32b+31); in each chunk of 4G bytes (one vector), short lane {@code 2i+j} belongs to row {@code Gg+i}:
  * <pre>
- * quants [groups][blocks][chunks][64 B]   from byte 0
+ * quants [groups][blocks][chunks][4G B]   from byte 0
  *   Q4_1: 4 chunks; chunk c, lane 2i+j: nibble n (bits 4n..4n+3) = q[8c + 2n + j], n = 0..3
  *   Q8_0:       8 chunks; chunk c, lane 2i+j: low byte q[4c + j], high byte q[4c + 2 + j]
- * scales [groups][blocks][fields][16] f16 from byte {@link #scalesAt}
+ * scales [groups][blocks][fields][G] f16 from byte {@link #scalesAt}
  *   Q4_1: d then m; Q8_0: d
  * </pre>
  * Same bytes as the GGUF tensor plus padding rows, so the packed copy costs one more copy of the quantized
@@ -27,17 +27,19 @@ import java.lang.foreign.ValueLayout;
  * f16 scales must be finite: the kernels convert them with integer arithmetic.
  */
 public final class PackedMatrix {
-    /** Rows per group: the int lanes of one 512-bit vector. */
-    public static final int GROUP = 16;
+    /** Rows per group: the int lanes of one kernel vector. */
+    public static final int GROUP = VectorShape.LANES;
+    /** Bytes of one chunk of quants: a kernel vector. */
+    static final int CHUNK = 4 * GROUP;
     static final int QK = 32;
 
     public final String name;
     public final GgmlType type;
     public final int rows;      // N
     public final int k;         // K, a multiple of 32
-    public final int groups;    // ceil(N / 16)
+    public final int groups;    // ceil(N / GROUP)
     public final int blocks;    // K / 32
-    final int chunks;           // 64-byte chunks of quants per group and block
+    final int chunks;           // chunks of quants per group and block
     final int fields;           // f16 scale fields per row and block
     final long scalesAt;
     final MemorySegment data;
@@ -51,7 +53,7 @@ public final class PackedMatrix {
         this.blocks = k / QK;
         this.chunks = chunks(type);
         this.fields = fields(type);
-        this.scalesAt = (long) groups * blocks * chunks * 64;
+        this.scalesAt = (long) groups * blocks * chunks * CHUNK;
         this.data = data;
     }
 
@@ -69,7 +71,7 @@ public final class PackedMatrix {
     /** Bytes the packed copy of {@code t} occupies. */
     public static long bytesFor(GgufTensor t) {
         long groupBlocks = (long) groups(t.rows()) * (t.rowLength() / QK);
-        return groupBlocks * (chunks(t.type()) * 64L + fields(t.type()) * 32L);
+        return groupBlocks * ((long) chunks(t.type()) * CHUNK + fields(t.type()) * 2L * GROUP);
     }
 
     public long bytes() { return data.byteSize(); }
@@ -111,7 +113,7 @@ public final class PackedMatrix {
                             lane = 0;
                             for (int n = 0; n < 4; n++) lane |= nibble(src, s + quantsAt, 8 * c + 2 * n + j) << (4 * n);
                         }
-                        data.set(ValueLayout.JAVA_SHORT, ((gb * chunks + c) * 32 + 2 * i + j) * 2, (short) lane);
+                        data.set(ValueLayout.JAVA_SHORT, ((gb * chunks + c) * 2 * GROUP + 2 * i + j) * 2, (short) lane);
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.kernels;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -25,8 +26,10 @@ import java.nio.ByteOrder;
 public final class Q8Activations {
     public static final int BLOCK = 32;
 
-    static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
-    static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
+    static final VectorSpecies<Float> F = VectorShape.F;
+    static final VectorSpecies<Short> SL = VectorShape.S_LANES;
+    static final VectorSpecies<Byte> BL = VectorShape.B_LANES;
+    static final int L = VectorShape.LANES;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** 1.5·2^23: adding it rounds a float of magnitude < 2^22 to an integer, half to even, in the low mantissa bits. */
     private static final float ROUNDER = 0x1.8p23f;
@@ -64,31 +67,26 @@ public final class Q8Activations {
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < blocks; b++) {
                 long e = (long) r * k + (long) b * BLOCK;            // element index of the block
-                FloatVector v0 = FloatVector.fromMemorySegment(F512, x, 4 * e, LE);
-                FloatVector v1 = FloatVector.fromMemorySegment(F512, x, 4 * e + 64, LE);
                 // max is exact and order-free, so the lane reduction is deterministic
-                float amax = v0.abs().max(v1.abs()).reduceLanes(VectorOperators.MAX);
+                FloatVector max = FloatVector.zero(F);
+                for (int i = 0; i < BLOCK; i += L) max = max.max(FloatVector.fromMemorySegment(F, x, 4 * (e + i), LE).abs());
+                float amax = max.reduceLanes(VectorOperators.MAX);
                 float dd = amax / 127f;
                 float id = amax != 0f ? 127f / amax : 0f;
-                IntVector q0 = round(v0.mul(id));
-                IntVector q1 = round(v1.mul(id));
-                ShortVector s0 = (ShortVector) q0.convertShape(VectorOperators.I2S, S256, 0);
-                ShortVector s1 = (ShortVector) q1.convertShape(VectorOperators.I2S, S256, 0);
-                s0.intoMemorySegment(q16, 2 * e, LE);
-                s1.intoMemorySegment(q16, 2 * e + 32, LE);
-                q0.convertShape(VectorOperators.I2B, jdk.incubator.vector.ByteVector.SPECIES_128, 0).reinterpretAsBytes().intoMemorySegment(qs, e, LE);
-                q1.convertShape(VectorOperators.I2B, jdk.incubator.vector.ByteVector.SPECIES_128, 0).reinterpretAsBytes().intoMemorySegment(qs, e + 16, LE);
-                int total = q0.add(q1).reduceLanes(VectorOperators.ADD);   // exact integer sum
+                IntVector sum = IntVector.zero(VectorShape.I);
+                for (int i = 0; i < BLOCK; i += L) {
+                    // round-half-even of |v| ≤ 127: the bits of v + 1.5·2^23 minus those of 1.5·2^23
+                    IntVector q = FloatVector.fromMemorySegment(F, x, 4 * (e + i), LE).mul(id).add(ROUNDER).viewAsIntegralLanes().sub(ROUNDER_BITS);
+                    ((ShortVector) q.convertShape(VectorOperators.I2S, SL, 0)).intoMemorySegment(q16, 2 * (e + i), LE);
+                    ((ByteVector) q.convertShape(VectorOperators.I2B, BL, 0)).intoMemorySegment(qs, e + i, LE);
+                    sum = sum.add(q);
+                }
+                int total = sum.reduceLanes(VectorOperators.ADD);   // exact integer sum
                 long so = ((long) r * blocks + b) * 4;
                 d.set(ValueLayout.JAVA_FLOAT, so, Fp16.round(dd));
                 s.set(ValueLayout.JAVA_FLOAT, so, Fp16.round(dd * total));
             }
         }
-    }
-
-    /** round-half-even of lanes with |v| ≤ 2^22, as ints: the bits of v + 1.5·2^23 minus those of 1.5·2^23. */
-    private static IntVector round(FloatVector v) {
-        return v.add(ROUNDER).viewAsIntegralLanes().sub(ROUNDER_BITS);
     }
 
     public int rows() { return rows; }

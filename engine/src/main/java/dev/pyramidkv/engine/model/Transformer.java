@@ -10,6 +10,7 @@ import dev.pyramidkv.engine.kernels.Dequant;
 import dev.pyramidkv.engine.kernels.Dot;
 import dev.pyramidkv.engine.kernels.GgmlMath;
 import dev.pyramidkv.engine.kernels.MatMul;
+import dev.pyramidkv.engine.kernels.VectorShape;
 import dev.pyramidkv.engine.kernels.WorkerPool;
 
 import java.lang.foreign.Arena;
@@ -38,7 +39,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 public final class Transformer {
     /** llama.cpp's default micro-batch (n_ubatch): a prompt is computed in pieces of at most this many tokens. */
     static final int UBATCH = 512;
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;   // the one float shape of decode (see Dot.f32Rows)
+    private static final VectorSpecies<Float> F = VectorShape.F;   // the one float shape of the kernels
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private final Llama model;
@@ -349,7 +350,7 @@ public final class Transformer {
             }
         }
         int d = 0;
-        for (; d + F.length() <= hd; d += F.length()) {   // the same sums as below, 16 elements d at a time
+        for (; d + F.length() <= hd; d += F.length()) {   // the same sums as below, a vector of elements d at a time
             long col = acc + 4L * d;
             if (lanes == 32) {   // x_l = sum4(l), kept in accumulator l
                 for (int l = 0; l < 8; l++) {

@@ -1,6 +1,7 @@
 package dev.pyramidkv.engine.api;
 
 import dev.pyramidkv.engine.peer.LlamaCpp;
+import dev.pyramidkv.engine.testing.OnednnBf16;
 import dev.pyramidkv.engine.testing.TestModels;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,18 @@ class OnednnBackendTest {
         follow(TestModels.stories260K(), 64, STORIES_BOUND, "Once upon a time", "The little dog", "Lily wanted to", "One day, a boy named Tim");
     }
 
+    /** Where oneDNN has no bf16 matmul (AVX2 CPUs), a session asking for it gets the Java prefill, and answers. */
+    @Test
+    void withoutBf16SessionsRunTheJavaPrefill() throws Exception {
+        try (Engine engine = Engine.load(TestModels.stories260K());
+             Session s = engine.newSession(SessionConfig.defaults().withThreads(1).withContextLength(128).withBackend(Backend.ONEDNN))) {
+            assertEquals(OnednnBf16.available() ? Backend.ONEDNN : Backend.JAVA, s.backend());
+            assertTrue(s.generate("Once upon a time", GenerationParams.greedy().withMaxTokens(8), null).decodeTokens() > 0);
+        }
+    }
+
     private static void follow(Path gguf, int steps, double bound, String... prompts) throws Exception {
+        OnednnBf16.assume();
         try (LlamaCpp peer = LlamaCpp.open(gguf, 2, 1024); Engine engine = Engine.load(gguf);
              Session ours = engine.newSession(SessionConfig.defaults().withThreads(2).withContextLength(1024).withBackend(Backend.ONEDNN))) {
             assertEquals(Backend.ONEDNN, ours.backend());

@@ -23,12 +23,13 @@ class GemvTest {
 
     @Test
     void halfToFloatMatchesFloat16ToFloatForEveryFiniteHalf() {
-        short[] halves = new short[16];
-        float[] got = new float[16];
-        for (int base = 0; base < 65536; base += 16) {
-            for (int i = 0; i < 16; i++) halves[i] = (short) (base + i);
-            Gemv.half(ShortVector.fromArray(ShortVector.SPECIES_256, halves, 0)).intoArray(got, 0);
-            for (int i = 0; i < 16; i++) {
+        int lanes = VectorShape.LANES;
+        short[] halves = new short[lanes];
+        float[] got = new float[lanes];
+        for (int base = 0; base < 65536; base += lanes) {
+            for (int i = 0; i < lanes; i++) halves[i] = (short) (base + i);
+            Gemv.half(ShortVector.fromArray(VectorShape.S_LANES, halves, 0)).intoArray(got, 0);
+            for (int i = 0; i < lanes; i++) {
                 if ((halves[i] & 0x7C00) == 0x7C00) continue;      // inf and NaN are refused at packing
                 assertEquals(Float.floatToRawIntBits(Float.float16ToFloat(halves[i])), Float.floatToRawIntBits(got[i]), "f16 0x" + Integer.toHexString(halves[i] & 0xFFFF));
             }

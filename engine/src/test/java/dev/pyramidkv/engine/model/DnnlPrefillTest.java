@@ -8,6 +8,7 @@ import dev.pyramidkv.engine.api.Engine;
 import dev.pyramidkv.engine.kernels.WorkerPool;
 import dev.pyramidkv.engine.model.Float64Llama.Activations;
 import dev.pyramidkv.engine.model.Float64ReferenceTest.Diff;
+import dev.pyramidkv.engine.testing.OnednnBf16;
 import dev.pyramidkv.engine.testing.TestModels;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,7 @@ class DnnlPrefillTest {
      */
     @Test
     void smolLM2IsAsCloseToRealNumberMathAsLlamaCppsNumerics() throws Exception {
+        OnednnBf16.assume();
         try (Engine engine = Engine.load(TestModels.smollm2())) {
             for (String prompt : Float64ReferenceTest.SMOLLM2) {
                 int[] tokens = tokens(engine, prompt);
@@ -49,6 +51,7 @@ class DnnlPrefillTest {
      */
     @Test
     void stories260KWithinBf16Rounding() throws Exception {
+        OnednnBf16.assume();
         try (Engine engine = Engine.load(TestModels.stories260K())) {
             for (String prompt : Float64ReferenceTest.STORIES) {
                 int[] tokens = tokens(engine, prompt);

@@ -4,6 +4,7 @@ import dev.pyramidkv.engine.gguf.GgmlType;
 import dev.pyramidkv.engine.gguf.GgufTensor;
 import dev.pyramidkv.engine.kernels.Dequant;
 import dev.pyramidkv.engine.kernels.Fp16;
+import dev.pyramidkv.engine.kernels.VectorShape;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -25,10 +26,9 @@ import java.nio.ByteOrder;
 public final class Bf16 {
     private Bf16() {}
 
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
-    static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
-    static final VectorSpecies<Short> S = ShortVector.SPECIES_256;   // 16 lanes, as many as F
-    static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+    static final VectorSpecies<Float> F = VectorShape.F;
+    static final VectorSpecies<Short> S = VectorShape.S_LANES;   // as many lanes as F
+    static final VectorSpecies<Byte> B = VectorShape.B_LANES;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
@@ -46,7 +46,7 @@ public final class Bf16 {
         for (; i < n; i++) dst.set(BF16, dstOff + 2L * i, bits(src.get(ValueLayout.JAVA_FLOAT_UNALIGNED, srcOff + 4L * i)));
     }
 
-    /** Rounds 16 floats to bf16 and stores them at byte offset {@code off}. */
+    /** Rounds a vector of floats to bf16 and stores them at byte offset {@code off}. */
     static void store(FloatVector v, MemorySegment dst, long off) {
         IntVector u = v.viewAsIntegralLanes();
         IntVector rounded = u.add(u.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7fff)).lanewise(VectorOperators.LSHR, 16);
@@ -80,11 +80,13 @@ public final class Bf16 {
             long o = off + 20L * b;
             FloatVector d = FloatVector.broadcast(F, Fp16.half(w, o));
             FloatVector m = FloatVector.broadcast(F, Fp16.half(w, o + 2));
-            ByteVector nib = ByteVector.fromMemorySegment(B, w, o + 4, LE);
-            FloatVector lo = (FloatVector) nib.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector hi = (FloatVector) nib.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0);
-            store(lo.mul(d).add(m), dst, dstOff + 64L * b);
-            store(hi.mul(d).add(m), dst, dstOff + 64L * b + 32);
+            for (int j = 0; j < 16; j += F.length()) {   // bytes j.. hold values j.. (low nibbles) and 16+j.. (high)
+                ByteVector nib = ByteVector.fromMemorySegment(B, w, o + 4 + j, LE);
+                FloatVector lo = (FloatVector) nib.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector hi = (FloatVector) nib.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0);
+                store(lo.mul(d).add(m), dst, dstOff + 64L * b + 2L * j);
+                store(hi.mul(d).add(m), dst, dstOff + 64L * b + 32 + 2L * j);
+            }
         }
     }
 

@@ -43,18 +43,31 @@ public final class PrefillRows {
     }
 
     /**
-     * Σ x[i]² over n f32 at byte offset off: 16 lane accumulators {@code acc_l = fma(x, x, acc_l)} over the whole
-     * vectors, lanes summed pairwise (l + 8, then + 4, + 2, + 1), then the tail in order.
+     * Σ x[i]² over n f32 at byte offset off: 16 lane accumulators {@code acc_l = fma(x, x, acc_l)} (l = i mod 16)
+     * over the whole groups of 16, lanes summed pairwise (l + 8, then + 4, + 2, + 1), then the tail in order. With
+     * 256-bit vectors the 16 lanes are two vectors, the same bits.
      */
     static float sumOfSquares(MemorySegment x, long off, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        int i = 0;
-        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
-            FloatVector v = FloatVector.fromMemorySegment(F, x, off + 4L * i, LE);
-            acc = v.fma(v, acc);
+        int i = 0, upper = n & ~15;
+        float a0, a1, a2, a3, a4, a5, a6, a7;
+        if (F.length() == 16) {
+            FloatVector acc = FloatVector.zero(F);
+            for (; i < upper; i += 16) {
+                FloatVector v = FloatVector.fromMemorySegment(F, x, off + 4L * i, LE);
+                acc = v.fma(v, acc);
+            }
+            a0 = acc.lane(0) + acc.lane(8); a1 = acc.lane(1) + acc.lane(9); a2 = acc.lane(2) + acc.lane(10); a3 = acc.lane(3) + acc.lane(11);
+            a4 = acc.lane(4) + acc.lane(12); a5 = acc.lane(5) + acc.lane(13); a6 = acc.lane(6) + acc.lane(14); a7 = acc.lane(7) + acc.lane(15);
+        } else {
+            FloatVector lo = FloatVector.zero(F), hi = lo;
+            for (; i < upper; i += 16) {
+                FloatVector v = FloatVector.fromMemorySegment(F, x, off + 4L * i, LE), u = FloatVector.fromMemorySegment(F, x, off + 4L * i + 32, LE);
+                lo = v.fma(v, lo);
+                hi = u.fma(u, hi);
+            }
+            a0 = lo.lane(0) + hi.lane(0); a1 = lo.lane(1) + hi.lane(1); a2 = lo.lane(2) + hi.lane(2); a3 = lo.lane(3) + hi.lane(3);
+            a4 = lo.lane(4) + hi.lane(4); a5 = lo.lane(5) + hi.lane(5); a6 = lo.lane(6) + hi.lane(6); a7 = lo.lane(7) + hi.lane(7);
         }
-        float a0 = acc.lane(0) + acc.lane(8), a1 = acc.lane(1) + acc.lane(9), a2 = acc.lane(2) + acc.lane(10), a3 = acc.lane(3) + acc.lane(11);
-        float a4 = acc.lane(4) + acc.lane(12), a5 = acc.lane(5) + acc.lane(13), a6 = acc.lane(6) + acc.lane(14), a7 = acc.lane(7) + acc.lane(15);
         float sum = ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7));
         for (; i < n; i++) {
             float v = x.get(JAVA_FLOAT, off + 4L * i);

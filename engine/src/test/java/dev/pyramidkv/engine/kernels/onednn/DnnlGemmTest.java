@@ -4,6 +4,7 @@ import dev.pyramidkv.dnnl.DnnlEngine;
 import dev.pyramidkv.engine.api.Engine;
 import dev.pyramidkv.engine.gguf.GgufTensor;
 import dev.pyramidkv.engine.model.LlamaWeights;
+import dev.pyramidkv.engine.testing.OnednnBf16;
 import dev.pyramidkv.engine.testing.TestModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,14 +25,15 @@ class DnnlGemmTest {
 
     @BeforeAll
     static void open() throws Exception {
+        OnednnBf16.assume();
         smol = Engine.load(TestModels.smollm2());
         dnnl = DnnlEngine.create();
     }
 
     @AfterAll
     static void close() {
-        dnnl.close();
-        smol.close();
+        if (dnnl != null) dnnl.close();
+        if (smol != null) smol.close();
     }
 
     /** [wq; wk; wv] packed: a full chunk and a short last chunk (its own primitive) both equal the reference. */
