@@ -2,6 +2,7 @@ package dev.pyramidkv.bench;
 
 import dev.pyramidkv.cache.KvCache;
 import dev.pyramidkv.cache.KvShape;
+import dev.pyramidkv.cache.KvType;
 import dev.pyramidkv.cache.LayerRegion;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.cache.PrefillScores;
@@ -123,13 +124,14 @@ public class CompactionBench {
         public void flush(Data d) { d.flushCaches(); }
     }
 
-    /** The region, refilled to capacity before every compaction (refill not timed). */
+    /** The region, refilled to capacity before every compaction (refill not timed), its rows stored as {@code kvType}. */
     @State(Scope.Thread)
     public static class FullRegion {
+        @Param({"f32", "f16", "q8_0"}) public String kvType;
         LayerRegion region;
 
         @Setup(Level.Trial)
-        public void allocate(Data d) { region = LayerRegion.allocate(d.arena, 0, d.kvHeads, d.capacity, d.headDim); }
+        public void allocate(Data d) { region = LayerRegion.allocate(d.arena, 0, d.kvHeads, d.capacity, d.headDim, KvType.parse(kvType)); }
 
         @Setup(Level.Invocation)
         public void refill(Data d) {
@@ -175,6 +177,7 @@ public class CompactionBench {
 
         @Param({"streaming", "h2o", "snapkv"}) public String decodePolicy;
         @Param({"1", "32", "0"}) public int evictBatch;   // 0 = automatic: 4096/64 = 64
+        @Param({"f32", "q8_0"}) public String kvType;
 
         Arena arena;
         KvCache cache;
@@ -184,7 +187,8 @@ public class CompactionBench {
         @Setup(Level.Trial)
         public void setUp() {
             arena = Arena.ofShared();
-            PolicyConfig config = PolicyConfig.builder(decodePolicy).budget(SLOTS).maxKvTokens(SLOTS).evictBatch(evictBatch).build();
+            PolicyConfig config = PolicyConfig.builder(decodePolicy).budget(SLOTS).maxKvTokens(SLOTS).evictBatch(evictBatch)
+                    .kvType(KvType.parse(kvType)).build();
             cache = KvCache.allocate(arena, SHAPE, config, SLOTS, 0);
             StagingBuffer staging = StagingBuffer.allocate(arena, SHAPE, SLOTS);
             SplittableRandom rnd = new SplittableRandom(7);

@@ -110,7 +110,7 @@ public abstract sealed class CachePolicy permits FullPolicy, StreamingPolicy, H2
             event.kvHead = h;
             event.entriesEvicted = before - after;
             event.entriesKept = after;
-            event.bytesFreed = (before - after) * (2 * shape.rowBytes() + Integer.BYTES);
+            event.bytesFreed = (before - after) * (2 * region.rowBytes() + Integer.BYTES);
             event.commit();
         }
     }

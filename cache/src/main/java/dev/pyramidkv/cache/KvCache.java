@@ -52,7 +52,7 @@ public final class KvCache {
         config.checkContext(contextLength);
         CachePolicy policy = CachePolicy.create(config, shape);
         int[] capacity = policy.capacities(contextLength, decodeHeadroom);
-        return new KvCache(shape, config, policy, allocateRegions(arena, shape, capacity), contextLength);
+        return new KvCache(shape, config, policy, allocateRegions(arena, shape, config.kvType(), capacity), contextLength);
     }
 
     /** A cache sized for exactly one prompt length (the smallest regions, e.g. for evaluation forks). */
@@ -60,7 +60,7 @@ public final class KvCache {
         config.checkContext(promptLength);
         CachePolicy policy = CachePolicy.create(config, shape);
         int[] capacity = policy.capacitiesForPrompt(promptLength, decodeHeadroom);
-        return new KvCache(shape, config, policy, allocateRegions(arena, shape, capacity), promptLength);
+        return new KvCache(shape, config, policy, allocateRegions(arena, shape, config.kvType(), capacity), promptLength);
     }
 
     /** The per-layer slots per KV head {@link #allocate} would reserve (for planning and reports). */
@@ -69,9 +69,9 @@ public final class KvCache {
         return CachePolicy.create(config, shape).capacities(contextLength, decodeHeadroom);
     }
 
-    private static LayerRegion[] allocateRegions(Arena arena, KvShape shape, int[] capacity) {
+    private static LayerRegion[] allocateRegions(Arena arena, KvShape shape, KvType type, int[] capacity) {
         LayerRegion[] regions = new LayerRegion[shape.layers()];
-        for (int l = 0; l < regions.length; l++) regions[l] = LayerRegion.allocate(arena, l, shape.kvHeads(), capacity[l], shape.headDim());
+        for (int l = 0; l < regions.length; l++) regions[l] = LayerRegion.allocate(arena, l, shape.kvHeads(), capacity[l], shape.headDim(), type);
         return regions;
     }
 
@@ -155,7 +155,7 @@ public final class KvCache {
         evictions = 0;
     }
 
-    /** Bytes reserved, bytes live, and what a full cache of {@link #tokensSeen()} tokens would take. */
+    /** Bytes reserved, bytes live, and what a full f32 cache of {@link #tokensSeen()} tokens would take. */
     public CacheMemory memory() {
         int layers = regions.length;
         long[] allocated = new long[layers], liveKv = new long[layers], livePositions = new long[layers];

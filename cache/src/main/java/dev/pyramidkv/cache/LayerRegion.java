@@ -9,10 +9,14 @@ import java.lang.foreign.ValueLayout;
  * its live entries are slots {@code [0, length(h))}, in ascending original position.
  *
  * <pre>
- * keys, values: f32 [kvHead][capacity][headDim]   slot s of head h at byte offset(h, s) = ((h*capacity + s)*headDim)*4
+ * keys, values: [kvHead][capacity] rows of {@link KvType} (f32: headDim × 4 B; f16: headDim × 2 B;
+ *               q8_0: headDim/32 blocks of [f16 d][32 × int8], 34 B each)
+ *               slot s of head h at byte offset(h, s) = (h*capacity + s) * rowBytes
  * positions:    i32 [kvHead][capacity]            slot s of head h at byte ((h*capacity + s))*4
  * lengths:      int[kvHead] (on heap)
  * </pre>
+ * Rows come in as f32 and are stored in the region's type ({@link KvType#encode}); scales live inside their
+ * row, so compaction moves rows and their scales together.
  * Heads may hold different tokens and different counts (per-KV-head selection, AdaKV budgets).
  *
  * <p>{@link #append} and {@link #compact} are the raw operations; engine code appends through
@@ -23,32 +27,40 @@ public final class LayerRegion {
     private final int kvHeads;
     private final int capacity;
     private final int headDim;
+    private final KvType type;
     private final long rowBytes;
     private final MemorySegment keys;
     private final MemorySegment values;
     private final MemorySegment positions;
     private final int[] lengths;
 
-    private LayerRegion(int layer, int kvHeads, int capacity, int headDim, MemorySegment keys, MemorySegment values, MemorySegment positions) {
+    private LayerRegion(int layer, int kvHeads, int capacity, int headDim, KvType type, MemorySegment keys, MemorySegment values, MemorySegment positions) {
         this.layer = layer;
         this.kvHeads = kvHeads;
         this.capacity = capacity;
         this.headDim = headDim;
-        this.rowBytes = (long) headDim * Float.BYTES;
+        this.type = type;
+        this.rowBytes = type.rowBytes(headDim);
         this.keys = keys;
         this.values = values;
         this.positions = positions;
         this.lengths = new int[kvHeads];
     }
 
-    /** Allocates an empty region (64-byte aligned) in {@code arena}; {@code layer} is for reports and events. */
+    /** Allocates an empty f32 region (64-byte aligned) in {@code arena}; {@code layer} is for reports and events. */
     public static LayerRegion allocate(Arena arena, int layer, int kvHeads, int capacity, int headDim) {
+        return allocate(arena, layer, kvHeads, capacity, headDim, KvType.F32);
+    }
+
+    /** Allocates an empty region storing rows as {@code type}. */
+    public static LayerRegion allocate(Arena arena, int layer, int kvHeads, int capacity, int headDim, KvType type) {
         if (kvHeads <= 0) throw PolicyConfig.bad("kvHeads", kvHeads, "must be > 0");
         if (capacity <= 0) throw PolicyConfig.bad("capacity", capacity, "must be > 0 (layer " + layer + ")");
         if (headDim <= 0) throw PolicyConfig.bad("headDim", headDim, "must be > 0");
-        long kvBytes = (long) kvHeads * capacity * headDim * Float.BYTES;
+        type.checkHeadDim(headDim);
+        long kvBytes = (long) kvHeads * capacity * type.rowBytes(headDim);
         long posBytes = (long) kvHeads * capacity * Integer.BYTES;
-        return new LayerRegion(layer, kvHeads, capacity, headDim,
+        return new LayerRegion(layer, kvHeads, capacity, headDim, type,
                 arena.allocate(kvBytes, 64), arena.allocate(kvBytes, 64), arena.allocate(posBytes, 64));
     }
 
@@ -57,6 +69,10 @@ public final class LayerRegion {
     /** Slots per KV head. */
     public int capacity() { return capacity; }
     public int headDim() { return headDim; }
+    /** How rows are stored. */
+    public KvType type() { return type; }
+    /** Bytes of one K (or V) row. */
+    public long rowBytes() { return rowBytes; }
     public MemorySegment keys() { return keys; }
     public MemorySegment values() { return values; }
     public MemorySegment positions() { return positions; }
@@ -76,15 +92,16 @@ public final class LayerRegion {
     /** Byte offset of slot {@code s} of head {@code h} in {@link #keys()} and {@link #values()}. */
     public long offset(int h, int s) { return ((long) h * capacity + s) * rowBytes; }
 
-    /** Bytes from one head's run to the next: {@code capacity * headDim * 4}. */
+    /** Bytes from one head's run to the next: {@code capacity * rowBytes}. */
     public long headStrideBytes() { return capacity * rowBytes; }
 
     /** Original (prompt or decode) position of slot {@code s} of head {@code h}. */
     public int position(int h, int s) { return positions.getAtIndex(ValueLayout.JAVA_INT, (long) h * capacity + s); }
 
-    public float key(int h, int s, int d) { return keys.get(ValueLayout.JAVA_FLOAT, offset(h, s) + (long) d * Float.BYTES); }
+    /** Element d of the key in slot s of head h, as stored (decoded to f32). */
+    public float key(int h, int s, int d) { return type.decode(keys, offset(h, s), d); }
 
-    public float value(int h, int s, int d) { return values.get(ValueLayout.JAVA_FLOAT, offset(h, s) + (long) d * Float.BYTES); }
+    public float value(int h, int s, int d) { return type.decode(values, offset(h, s), d); }
 
     /** Reserved bytes: K + V + positions. */
     public long allocatedBytes() { return keys.byteSize() + values.byteSize() + positions.byteSize(); }
@@ -97,7 +114,7 @@ public final class LayerRegion {
 
     /**
      * Appends one token to head {@code h}: {@code headDim} f32 of K at {@code k[kOffset]}, of V at
-     * {@code v[vOffset]}. Allocation-free.
+     * {@code v[vOffset]}, stored as the region's type. Allocation-free.
      *
      * @return the slot written
      * @throws IllegalStateException if the head is full (evict first)
@@ -106,8 +123,8 @@ public final class LayerRegion {
         int s = lengths[h];
         if (s == capacity) throw new IllegalStateException("layer " + layer + " kv head " + h + " is full (capacity " + capacity + "); evict before appending");
         long dst = offset(h, s);
-        MemorySegment.copy(k, kOffset, keys, dst, rowBytes);
-        MemorySegment.copy(v, vOffset, values, dst, rowBytes);
+        type.encode(k, kOffset, keys, dst, headDim);
+        type.encode(v, vOffset, values, dst, headDim);
         positions.setAtIndex(ValueLayout.JAVA_INT, (long) h * capacity + s, position);
         lengths[h] = s + 1;
         return s;
@@ -128,8 +145,16 @@ public final class LayerRegion {
             int run = i - start;
             long src = staging.offset(h, tokens[start]);
             long dst = offset(h, start);
-            MemorySegment.copy(staging.keys(), src, keys, dst, run * rowBytes);
-            MemorySegment.copy(staging.values(), src, values, dst, run * rowBytes);
+            if (type == KvType.F32) {
+                MemorySegment.copy(staging.keys(), src, keys, dst, run * rowBytes);
+                MemorySegment.copy(staging.values(), src, values, dst, run * rowBytes);
+            } else {
+                long srcRow = 4L * headDim;
+                for (int r = 0; r < run; r++) {
+                    type.encode(staging.keys(), src + r * srcRow, keys, dst + r * rowBytes, headDim);
+                    type.encode(staging.values(), src + r * srcRow, values, dst + r * rowBytes, headDim);
+                }
+            }
             for (int j = start; j < i; j++) positions.setAtIndex(ValueLayout.JAVA_INT, base + j, tokens[j]);
         }
         lengths[h] = count;

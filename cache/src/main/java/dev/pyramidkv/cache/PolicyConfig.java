@@ -25,6 +25,7 @@ public final class PolicyConfig {
     private final int sinks;
     private final double headFloor;
     private final int evictBatch;
+    private final KvType kvType;
 
     private PolicyConfig(Builder b) {
         kind = b.kind;
@@ -40,6 +41,7 @@ public final class PolicyConfig {
         sinks = b.sinks;
         headFloor = b.headFloor;
         evictBatch = b.evictBatch;
+        kvType = b.kvType;
         validate();
     }
 
@@ -64,7 +66,7 @@ public final class PolicyConfig {
     public Builder toBuilder() {
         Builder b = new Builder(kind).budget(budget).window(window).beta(beta).kernel(kernel).pooling(pooling)
                 .gqa(gqa).schedule(schedule).sinks(sinks).headFloor(headFloor).evictBatch(evictBatch)
-                .maxKvTokens(maxKvTokens);
+                .maxKvTokens(maxKvTokens).kvType(kvType);
         b.layerSlots = layerSlots.clone();
         return b;
     }
@@ -140,6 +142,9 @@ public final class PolicyConfig {
      */
     public int evictBatch() { return evictBatch; }
 
+    /** How the regions store K and V rows; default f32. */
+    public KvType kvType() { return kvType; }
+
     /**
      * Automatic eviction frees {@code max(1, capacity / AUTO_EVICT_DIVISOR)} entries at once: an in-place
      * region moves up to all its entries per eviction, so freeing one per token costs a full-region move per
@@ -153,11 +158,12 @@ public final class PolicyConfig {
         return evictBatch > 0 ? evictBatch : Math.max(1, capacity / AUTO_EVICT_DIVISOR);
     }
 
-    /** A short label for reports, e.g. {@code pyramid-128} or {@code full}. */
+    /** A short label for reports, e.g. {@code pyramid-128}, {@code full} or, with a quantized cache, {@code pyramid-128-q8_0}. */
     public String label() {
-        if (kind == PolicyKind.FULL) return "full";
-        if (schedule == ScheduleMode.EXPLICIT) return kind.cliName() + "-explicit";
-        return kind.cliName() + "-" + budget;
+        String type = kvType == KvType.F32 ? "" : "-" + kvType.cliName();
+        if (kind == PolicyKind.FULL) return "full" + type;
+        if (schedule == ScheduleMode.EXPLICIT) return kind.cliName() + "-explicit" + type;
+        return kind.cliName() + "-" + budget + type;
     }
 
     @Override
@@ -173,6 +179,7 @@ public final class PolicyConfig {
             if (maxKvTokens > 0) s.append(", maxKvTokens=").append(maxKvTokens);
             s.append(", evictBatch=").append(evictBatch == 0 ? "auto" : Integer.toString(evictBatch));
         }
+        if (kvType != KvType.F32) s.append(kind != PolicyKind.FULL ? ", " : "").append("kvType=").append(kvType.cliName());
         return s.append(')').toString();
     }
 
@@ -181,7 +188,7 @@ public final class PolicyConfig {
         return o instanceof PolicyConfig c && kind == c.kind && budget == c.budget && window == c.window
                 && Double.compare(beta, c.beta) == 0 && kernel == c.kernel && pooling == c.pooling && gqa == c.gqa
                 && schedule == c.schedule && Arrays.equals(layerSlots, c.layerSlots) && maxKvTokens == c.maxKvTokens
-                && sinks == c.sinks && Double.compare(headFloor, c.headFloor) == 0 && evictBatch == c.evictBatch;
+                && sinks == c.sinks && Double.compare(headFloor, c.headFloor) == 0 && evictBatch == c.evictBatch && kvType == c.kvType;
     }
 
     @Override
@@ -202,6 +209,7 @@ public final class PolicyConfig {
         private int sinks = 4;
         private double headFloor = 0.2;
         private int evictBatch = 0;
+        private KvType kvType = KvType.F32;
 
         private Builder(PolicyKind kind) {
             if (kind == null) throw new IllegalArgumentException("policy: must not be null");
@@ -237,8 +245,12 @@ public final class PolicyConfig {
         /** Entries freed per decode eviction in a full head; default 0 = automatic ({@code max(1, capacity/64)}). */
         public Builder evictBatch(int tokens) { evictBatch = tokens; return this; }
 
+        /** How regions store K and V; default f32. */
+        public Builder kvType(KvType type) { kvType = type; return this; }
+
         public PolicyConfig build() {
             if (pooling == null) throw bad("pooling", null, "must not be null");
+            if (kvType == null) throw bad("kvType", null, "must not be null");
             if (gqa == null) throw bad("gqa", null, "must not be null");
             return new PolicyConfig(this);
         }

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.cli;
 
+import dev.pyramidkv.cache.KvType;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.cache.PolicyKind;
 import dev.pyramidkv.engine.api.Engine;
@@ -43,6 +44,7 @@ final class EvalCommand implements Command {
                 .value("--depths", "LIST", "needle depths in percent, e.g. 0,25,50,75,100")
                 .value("--policies", "LIST", "policies, e.g. full,streaming,h2o,snapkv,pyramid,adakv")
                 .value("--budgets", "LIST", "KV budgets (average tokens per layer, window included), e.g. 64,128,256")
+                .value("--kv-types", "LIST", "K/V storage types as a grid dimension, e.g. f32,q8_0 (default: --kv-type, or f32)")
                 .value("--samples", "N", "prompts per task, length and depth")
                 .value("--seed", "S", "seed of the generated prompts (default 42)")
                 .value("--out", "DIR", "where results, summary and charts go (default eval-results)")
@@ -65,7 +67,9 @@ final class EvalCommand implements Command {
         long seed = args.longValue("--seed", 42);
         Shard shard = args.has("--shard") ? parse(() -> Shard.parse(args.string("--shard", "")), "--shard") : Shard.ALL;
         double minFull = args.doubleValue("--min-full", 0.6);
-        List<PolicyConfig> policies = parse(() -> EvalGrid.policies(kinds, budgets, kind -> builder(kind, args)), "--policies/--budgets");
+        List<PolicyConfig> byPolicy = parse(() -> EvalGrid.policies(kinds, budgets, kind -> builder(kind, args)), "--policies/--budgets");
+        List<PolicyConfig> policies = args.has("--kv-types")
+                ? parse(() -> EvalGrid.withKvTypes(byPolicy, KvType.parseList(args.string("--kv-types", ""))), "--kv-types") : byPolicy;
         EvalGrid grid = parse(() -> new EvalGrid(tasks, lengths, depths, policies, samples, seed), "grid");
         Path out = Path.of(args.string("--out", "eval-results"));
         Path resultsFile = out.resolve(shard.resultsFileName());

@@ -1,6 +1,7 @@
 package dev.pyramidkv.engine.cli;
 
 import dev.pyramidkv.cache.GqaAggregation;
+import dev.pyramidkv.cache.KvType;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.cache.Pooling;
 import dev.pyramidkv.cache.ScheduleMode;
@@ -27,7 +28,8 @@ final class RunOptions {
                 .value("--kernel", "N", "odd pooling kernel for the scores (default 7)")
                 .value("--pooling", "max|avg", "pooling of the scores (default max)")
                 .value("--gqa", "sum|mean|max", "how query heads sharing a KV head combine scores (default sum)")
-                .value("--schedule", "MODE", "pyramid budgets: reference (integer floors, default) or exact (total = layers × budget)");
+                .value("--schedule", "MODE", "pyramid budgets: reference (integer floors, default) or exact (total = layers × budget)")
+                .value("--kv-type", "TYPE", "how K/V rows are stored: f32 (default), f16 or q8_0 (about 0.27× the bytes of f32)");
     }
 
     static PolicyConfig policy(ParsedArgs a) {
@@ -58,6 +60,13 @@ final class RunOptions {
         if (a.has("--pooling")) b.pooling(Pooling.parse(a.string("--pooling", "max")));
         if (a.has("--gqa")) b.gqa(GqaAggregation.parse(a.string("--gqa", "sum")));
         if (a.has("--schedule")) b.schedule(ScheduleMode.parse(a.string("--schedule", "reference")));
+        if (a.has("--kv-type")) {
+            try {
+                b.kvType(KvType.parse(a.string("--kv-type", "f32")));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--kv-type: " + e.getMessage());
+            }
+        }
         return b;
     }
 

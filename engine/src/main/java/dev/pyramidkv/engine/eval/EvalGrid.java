@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.eval;
 
+import dev.pyramidkv.cache.KvType;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.cache.PolicyKind;
 
@@ -85,6 +86,13 @@ public record EvalGrid(List<TaskKind> tasks, List<Integer> contextLengths, List<
                 if (!out.contains(p)) out.add(p);
             }
         }
+        return out;
+    }
+
+    /** Every configuration of {@code policies} once per K/V storage type (selection × precision on the same prompts). */
+    public static List<PolicyConfig> withKvTypes(List<PolicyConfig> policies, List<KvType> types) {
+        List<PolicyConfig> out = new ArrayList<>();
+        for (KvType t : types) for (PolicyConfig p : policies) out.add(p.toBuilder().kvType(t).build());
         return out;
     }
 

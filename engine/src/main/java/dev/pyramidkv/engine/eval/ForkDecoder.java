@@ -1,6 +1,7 @@
 package dev.pyramidkv.engine.eval;
 
 import dev.pyramidkv.cache.KvCache;
+import dev.pyramidkv.cache.KvType;
 import dev.pyramidkv.cache.KvShape;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.cache.PolicyKind;
@@ -93,12 +94,12 @@ public final class ForkDecoder implements AutoCloseable {
                     + session.contextLength() + " (this decoder's context)");
         }
         if (maxTokens < 1 || maxTokens > maxAnswerTokens) throw new IllegalArgumentException("maxTokens: must be in [1, " + maxAnswerTokens + "], got " + maxTokens);
-        // configurations that compress nothing at this length are answered by the full cache
+        // configurations that compress nothing at this length are answered by the full cache of their K/V type
         Map<PolicyConfig, List<Integer>> byEffective = new LinkedHashMap<>();
         for (int i = 0; i < policies.size(); i++) {
             PolicyConfig p = policies.get(i);
             if (p.window() != window) throw new IllegalArgumentException("policy " + p.label() + " has window " + p.window() + ", this decoder " + window);
-            byEffective.computeIfAbsent(compresses(p, n) ? p : fullCache(), k -> new ArrayList<>()).add(i);
+            byEffective.computeIfAbsent(compresses(p, n) ? p : fullCache(p.kvType()), k -> new ArrayList<>()).add(i);
         }
         Answer[] answers = new Answer[policies.size()];
         try (Arena arena = Arena.ofShared()) {
@@ -154,8 +155,8 @@ public final class ForkDecoder implements AutoCloseable {
         return p.kind() != PolicyKind.FULL && p.budget() < n;
     }
 
-    private PolicyConfig fullCache() {
-        return PolicyConfig.builder(PolicyKind.FULL).window(window).build();
+    private PolicyConfig fullCache(KvType type) {
+        return PolicyConfig.builder(PolicyKind.FULL).window(window).kvType(type).build();
     }
 
     @Override

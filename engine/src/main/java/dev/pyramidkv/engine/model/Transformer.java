@@ -1,6 +1,7 @@
 package dev.pyramidkv.engine.model;
 
 import dev.pyramidkv.cache.KvCache;
+import dev.pyramidkv.cache.KvType;
 import dev.pyramidkv.cache.LayerRegion;
 import dev.pyramidkv.cache.PrefillScores;
 import dev.pyramidkv.cache.StagingBuffer;
@@ -10,6 +11,7 @@ import dev.pyramidkv.engine.kernels.Dequant;
 import dev.pyramidkv.engine.kernels.Dot;
 import dev.pyramidkv.engine.kernels.GgmlMath;
 import dev.pyramidkv.engine.kernels.MatMul;
+import dev.pyramidkv.engine.kernels.QuantizedKv;
 import dev.pyramidkv.engine.kernels.VectorShape;
 import dev.pyramidkv.engine.kernels.WorkerPool;
 
@@ -246,7 +248,7 @@ public final class Transformer {
             long sc = (long) h * s.scoreStride * 4;
             for (int i = 0; i < attRows; i++) {
                 int row = attRow0 + i;
-                attendRow(h, i, st.keys(), st.values(), base, rowBytes, row + 1);
+                attendRow(h, i, KvType.F32, st.keys(), st.values(), base, rowBytes, row + 1);
                 if (keepWindow && row >= firstWindowRow) {
                     long dst = (((long) h * windowRows + (row - firstWindowRow)) * n) * 4;
                     MemorySegment.copy(s.scores, sc, s.windowProbs, dst, 4L * (row + 1));
@@ -266,10 +268,9 @@ public final class Transformer {
     /** Appended row attRow0, query heads [from, to): attention over the KV head's live slots (itself included). */
     private void appendHeads(int from, int to) {
         LayerRegion region = cache.region(attLayer);
-        long rowBytes = 4L * c.headDim();
         for (int h = from; h < to; h++) {
             int kvh = h / c.groupSize();
-            attendRow(h, attRow0, region.keys(), region.values(), region.offset(kvh, 0), rowBytes, region.length(kvh));
+            attendRow(h, attRow0, region.type(), region.keys(), region.values(), region.offset(kvh, 0), region.rowBytes(), region.length(kvh));
         }
     }
 
@@ -278,14 +279,15 @@ public final class Transformer {
      * {@code base + j·rowBytes}, as llama.cpp without flash attention: kq by ggml_vec_dot_f32 scaled after
      * the dot, softmax as ggml_soft_max_f32 (ggml's exp, sums of 8 into a double), then kqv = Σ p_j V_j in
      * the order of the matmul llama.cpp uses ({@link #weightedValues}). Leaves the probabilities in
-     * scores[h][0, count).
+     * scores[h][0, count). K/V rows of a quantized cache ({@code type} f16, q8_0) go through {@link QuantizedKv}.
      */
-    private void attendRow(int h, int i, MemorySegment keys, MemorySegment values, long base, long rowBytes, int count) {
+    private void attendRow(int h, int i, KvType type, MemorySegment keys, MemorySegment values, long base, long rowBytes, int count) {
         int hd = c.headDim();
         float scale = 1.0f / (float) Math.sqrt(hd);
-        long qOff = ((long) i * c.heads() + h) * rowBytes;
+        long qOff = ((long) i * c.heads() + h) * hd * 4L;
         long sc = (long) h * s.scoreStride * 4;
-        Dot.f32Rows(keys, base, rowBytes, count, s.q, qOff, hd, scale, s.scores, sc);
+        if (type == KvType.F32) Dot.f32Rows(keys, base, rowBytes, count, s.q, qOff, hd, scale, s.scores, sc);
+        else QuantizedKv.scores(type, keys, base, rowBytes, count, s.q, qOff, hd, scale, s.scores, sc);
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < count; j++) max = Math.max(max, s.scores.get(JAVA_FLOAT, sc + 4L * j));
         double sum = 0;
@@ -303,7 +305,9 @@ public final class Transformer {
         }
         float inv = (float) (1.0 / sum);
         for (int j = 0; j < count; j++) s.scores.set(JAVA_FLOAT, sc + 4L * j, s.scores.get(JAVA_FLOAT, sc + 4L * j) * inv);
-        weightedValues(h, values, base, rowBytes, count, sc, qOff);   // att has q's [row][head][hd] layout
+        // att has q's [row][head][hd] layout
+        if (type == KvType.F32) weightedValues(h, values, base, rowBytes, count, sc, qOff);
+        else QuantizedKv.weightedValues(type, values, base, rowBytes, count, s.scores, sc, hd, s.att, qOff);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.eval;
 
+import dev.pyramidkv.cache.KvType;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.engine.api.Engine;
 import dev.pyramidkv.engine.api.Generation;
@@ -9,6 +10,7 @@ import dev.pyramidkv.engine.api.SessionConfig;
 import dev.pyramidkv.engine.testing.TestModels;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -55,6 +57,42 @@ class ForkDecoderTest {
             assertTrue(big.uncompressed(), "a budget above the prompt length compresses nothing");
             assertArrayEquals(f.tokens(), big.tokens());
             assertEquals(f.kvBytes(), big.kvBytes());
+        }
+    }
+
+    /**
+     * Quantized caches on the same prompts (one prefill, forks per storage type): q8_0 and f16 find every needle
+     * that the f32 cache finds, full and pyramid alike, in 0.27× and 0.5× of its bytes.
+     */
+    @Test
+    void quantizedForksFindTheNeedlesF32Finds() throws Exception {
+        try (Engine smol = Engine.load(TestModels.smollm2());
+             ForkDecoder d = new ForkDecoder(smol, 2, 512, ANSWER, 8)) {
+            PromptGenerator gen = new PromptGenerator(smol.tokenizer(), smol.chatTemplate());
+            List<PolicyConfig> cells = new ArrayList<>();
+            for (KvType t : KvType.values()) {
+                cells.add(PolicyConfig.builder("full").kvType(t).build());
+                cells.add(PolicyConfig.builder("pyramid").budget(96).kvType(t).build());
+            }
+            int found = 0;
+            for (TaskKind task : List.of(TaskKind.PASSKEY, TaskKind.NIAH_WORD, TaskKind.NIAH_NUMBER)) {
+                for (int depth : new int[]{10, 60}) {
+                    EvalPrompt p = gen.generate(new PromptSpec(task, 400, depth, 0), 7);
+                    List<ForkDecoder.Answer> a = d.run(p.tokens(), cells, ANSWER, null).answers();
+                    for (int c = 0; c < 2; c++) {                       // full, pyramid
+                        ForkDecoder.Answer f32 = a.get(c), f16 = a.get(2 + c), q8 = a.get(4 + c);
+                        String where = task + " depth " + depth + " " + f32.policy().label();
+                        if (p.score(f32.text()) == 1) {
+                            found++;
+                            assertEquals(1, p.score(q8.text()), where + ": q8_0 answered '" + q8.text() + "', f32 '" + f32.text() + "'");
+                            assertEquals(1, p.score(f16.text()), where + ": f16 answered '" + f16.text() + "', f32 '" + f32.text() + "'");
+                        }
+                        assertTrue(q8.kvBytes() <= 0.27 * f32.kvBytes(), where + ": q8_0 keeps " + q8.kvBytes() + " bytes, f32 " + f32.kvBytes());
+                        assertEquals(0.5 * f32.kvBytes(), f16.kvBytes(), where + ": f16 bytes");
+                    }
+                }
+            }
+            assertTrue(found >= 6, "the f32 cache finds most needles at 400 tokens (found " + found + " of 12)");
         }
     }
 
