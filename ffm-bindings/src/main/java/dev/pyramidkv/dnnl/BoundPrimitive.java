@@ -1,9 +1,11 @@
 package dev.pyramidkv.dnnl;
 
+import dev.pyramidkv.dnnl.c.dnnl_exec_arg_t;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static dev.pyramidkv.dnnl.dnnl_h.*;
+import static dev.pyramidkv.dnnl.c.dnnl_h.*;
 
 /**
  * A created primitive with one {@code dnnl_memory_t} per argument, made once and executed many
@@ -60,19 +62,19 @@ final class BoundPrimitive implements AutoCloseable {
 
     private void init() {
         MemorySegment out = arena.allocate(C_POINTER);
-        DnnlException.check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, out),
+        DnnlException.check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str(), 0, out),
                 "dnnl_primitive_desc_query", "asking for the implementation of " + what);
         implementation = out.get(C_POINTER, 0).getString(0);
 
         for (int i = 0; i < argKinds.length; i++) {
-            MemorySegment md = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, argKinds[i]);
+            MemorySegment md = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md(), argKinds[i]);
             if (md.address() == 0) throw new IllegalStateException(what + " takes no argument " + argKinds[i]);
             descs[i] = MemoryDesc.copyOf(arena, md);
             spans[i] = descs[i].spanBytes();
             memories[i] = createMemory(descs[i].segment(), MemorySegment.NULL, out, "argument " + argKinds[i]);
         }
 
-        MemorySegment scratchMd = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+        MemorySegment scratchMd = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md(), 0);
         long scratchBytes = scratchMd.address() == 0 ? 0 : dnnl_memory_desc_get_size(scratchMd);
         if (scratchBytes > 0) {
             MemorySegment scratch = arena.allocate(scratchBytes, 64);
@@ -83,7 +85,7 @@ final class BoundPrimitive implements AutoCloseable {
         args = dnnl_exec_arg_t.allocateArray(nargs, arena);
         for (int i = 0; i < nargs; i++) {
             MemorySegment a = dnnl_exec_arg_t.asSlice(args, i);
-            dnnl_exec_arg_t.arg(a, i < argKinds.length ? argKinds[i] : DNNL_ARG_SCRATCHPAD);
+            dnnl_exec_arg_t.arg(a, i < argKinds.length ? argKinds[i] : DNNL_ARG_SCRATCHPAD());
             dnnl_exec_arg_t.memory(a, memories[i]);
         }
 
@@ -124,8 +126,8 @@ final class BoundPrimitive implements AutoCloseable {
     private static MemorySegment userScratchpadAttr(MemorySegment out, String what) {
         DnnlException.check(dnnl_primitive_attr_create(out), "dnnl_primitive_attr_create", "creating " + what);
         MemorySegment attr = out.get(C_POINTER, 0);
-        int status = dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
-        if (status != dnnl_success) {
+        int status = dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user());
+        if (status != dnnl_success()) {
             dnnl_primitive_attr_destroy(attr);
             throw new DnnlException(status, "dnnl_primitive_attr_set_scratchpad_mode", "creating " + what);
         }

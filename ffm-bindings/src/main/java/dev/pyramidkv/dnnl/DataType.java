@@ -1,15 +1,15 @@
 package dev.pyramidkv.dnnl;
 
-import static dev.pyramidkv.dnnl.dnnl_h.*;
+import static dev.pyramidkv.dnnl.c.dnnl_h.*;
 
 /** Element types of oneDNN memory ({@code dnnl_data_type_t}) with their sizes in bytes. */
 public enum DataType {
-    F32(dnnl_f32, 4),
-    BF16(dnnl_bf16, 2),
-    F16(dnnl_f16, 2),
-    S32(dnnl_s32, 4),
-    S8(dnnl_s8, 1),
-    U8(dnnl_u8, 1);
+    F32(dnnl_f32(), 4),
+    BF16(dnnl_bf16(), 2),
+    F16(dnnl_f16(), 2),
+    S32(dnnl_s32(), 4),
+    S8(dnnl_s8(), 1),
+    U8(dnnl_u8(), 1);
 
     private final int code;
     private final int byteSize;

@@ -1,11 +1,13 @@
 package dev.pyramidkv.dnnl;
 
+import dev.pyramidkv.dnnl.c.dnnl_h;
+import dev.pyramidkv.dnnl.c.dnnl_version_t;
 import dev.pyramidkv.natives.DnnlLibrary;
 import dev.pyramidkv.natives.NativeLibraryUnavailableException;
 
 import java.lang.foreign.MemorySegment;
 
-import static dev.pyramidkv.dnnl.dnnl_h.*;
+import static dev.pyramidkv.dnnl.c.dnnl_h.*;
 
 /**
  * Library-wide facts and switches: whether oneDNN can be used here, its version, verbose mode,
@@ -32,9 +34,9 @@ public final class Dnnl {
     public static String unavailableReason() {
         if (!DnnlLibrary.isAvailable()) return DnnlLibrary.unavailableReason();
         Version v = version();
-        if (v.major() != DNNL_VERSION_MAJOR) {
+        if (v.major() != DNNL_VERSION_MAJOR()) {
             return "libdnnl at " + DnnlLibrary.library().location().orElse("?") + " is oneDNN " + v
-                    + ", but pyramidkv's bindings are for oneDNN " + DNNL_VERSION_MAJOR + ".x"
+                    + ", but pyramidkv's bindings are for oneDNN " + DNNL_VERSION_MAJOR() + ".x"
                     + " (install Debian's libdnnl2: apt-get install libdnnl2, or set " + DnnlLibrary.OVERRIDE_ENV + ")";
         }
         return "";
@@ -58,7 +60,7 @@ public final class Dnnl {
                      Matmul probe = Matmul.create(engine, MatmulSpec.bf16(16, 32, 16, WeightsLayout.ANY))) {
                     why = "";
                 } catch (DnnlException e) {
-                    if (e.status() != dnnl_unimplemented) throw e;
+                    if (e.status() != dnnl_unimplemented()) throw e;
                     why = "oneDNN " + version() + " has no bf16 matmul for this CPU's instruction set ("
                             + cpuIsaName(effectiveCpuIsa()) + "; bf16 needs AVX-512)";
                 }
@@ -75,7 +77,7 @@ public final class Dnnl {
     }
 
     public static Version version() {
-        MemorySegment v = dnnl_version_t.reinterpret(dnnl_version());
+        MemorySegment v = dnnl_version().reinterpret(dnnl_version_t.sizeof());
         MemorySegment hash = dnnl_version_t.hash(v);
         return new Version(dnnl_version_t.major(v), dnnl_version_t.minor(v), dnnl_version_t.patch(v),
                 hash.address() == 0 ? "" : hash.getString(0),
@@ -89,7 +91,7 @@ public final class Dnnl {
 
     /**
      * Caps the instruction set oneDNN's JIT may use (a {@code dnnl_cpu_isa_t}, e.g.
-     * {@link dnnl_h#dnnl_cpu_isa_avx2}). Works only before the first primitive is created.
+     * {@link dnnl_h#dnnl_cpu_isa_avx2()}). Works only before the first primitive is created.
      */
     public static void setMaxCpuIsa(int isa) {
         DnnlException.check(dnnl_set_max_cpu_isa(isa), "dnnl_set_max_cpu_isa", "capping the ISA at " + cpuIsaName(isa));
@@ -101,17 +103,15 @@ public final class Dnnl {
     }
 
     public static String cpuIsaName(int isa) {
-        return switch (isa) {
-            case dnnl_cpu_isa_all -> "all";
-            case dnnl_cpu_isa_sse41 -> "sse41";
-            case dnnl_cpu_isa_avx -> "avx";
-            case dnnl_cpu_isa_avx2 -> "avx2";
-            case dnnl_cpu_isa_avx512_core -> "avx512_core";
-            case dnnl_cpu_isa_avx512_core_vnni -> "avx512_core_vnni";
-            case dnnl_cpu_isa_avx512_core_bf16 -> "avx512_core_bf16";
-            case dnnl_cpu_isa_avx512_core_amx -> "avx512_core_amx";
-            default -> "isa 0x" + Integer.toHexString(isa);
-        };
+        if (isa == dnnl_cpu_isa_all()) return "all";
+        if (isa == dnnl_cpu_isa_sse41()) return "sse41";
+        if (isa == dnnl_cpu_isa_avx()) return "avx";
+        if (isa == dnnl_cpu_isa_avx2()) return "avx2";
+        if (isa == dnnl_cpu_isa_avx512_core()) return "avx512_core";
+        if (isa == dnnl_cpu_isa_avx512_core_vnni()) return "avx512_core_vnni";
+        if (isa == dnnl_cpu_isa_avx512_core_bf16()) return "avx512_core_bf16";
+        if (isa == dnnl_cpu_isa_avx512_core_amx()) return "avx512_core_amx";
+        return "isa 0x" + Integer.toHexString(isa);
     }
 
     /** One line for logs, e.g. {@code oneDNN 2.6.3 (libdnnl.so.2 from /usr/lib/..., ISA avx512_core_bf16)}. */

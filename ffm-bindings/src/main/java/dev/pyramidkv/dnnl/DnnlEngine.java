@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.pyramidkv.dnnl.dnnl_h.*;
+import static dev.pyramidkv.dnnl.c.dnnl_h.*;
 
 /**
  * A oneDNN CPU engine and one in-order stream on it. Primitives ({@link Matmul}, {@link Softmax},
@@ -33,10 +33,10 @@ public final class DnnlEngine implements AutoCloseable {
         Dnnl.requireAvailable();
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment out = tmp.allocate(C_POINTER);
-            DnnlException.check(dnnl_engine_create(out, dnnl_cpu, 0), "dnnl_engine_create", "creating CPU engine 0");
+            DnnlException.check(dnnl_engine_create(out, dnnl_cpu(), 0), "dnnl_engine_create", "creating CPU engine 0");
             MemorySegment engine = out.get(C_POINTER, 0);
-            int status = dnnl_stream_create(out, engine, dnnl_stream_default_flags);
-            if (status != dnnl_success) {
+            int status = dnnl_stream_create(out, engine, dnnl_stream_default_flags());
+            if (status != dnnl_success()) {
                 dnnl_engine_destroy(engine);
                 throw new DnnlException(status, "dnnl_stream_create", "creating a stream on CPU engine 0");
             }

@@ -1,6 +1,8 @@
 package dev.pyramidkv.dnnl;
 
-import static dev.pyramidkv.dnnl.dnnl_h.*;
+import dev.pyramidkv.dnnl.c.dnnl_h;
+
+import static dev.pyramidkv.dnnl.c.dnnl_h.*;
 
 /**
  * A oneDNN call returned a status other than {@code dnnl_success}. The message names the C call,
@@ -20,10 +22,10 @@ public final class DnnlException extends RuntimeException {
 
     /** Throws unless {@code status} is {@code dnnl_success}. Allocates nothing when it succeeds. */
     public static void check(int status, String call, String context) {
-        if (status != dnnl_success) throw new DnnlException(status, call, context);
+        if (status != dnnl_success()) throw new DnnlException(status, call, context);
     }
 
-    /** The C status code, a {@code dnnl_status_t} value such as {@link dnnl_h#dnnl_invalid_arguments}. */
+    /** The C status code, a {@code dnnl_status_t} value such as {@link dnnl_h#dnnl_invalid_arguments()}. */
     public int status() {
         return status;
     }
@@ -35,28 +37,24 @@ public final class DnnlException extends RuntimeException {
 
     /** The C name of a status code, e.g. {@code dnnl_invalid_arguments}. */
     public static String statusName(int status) {
-        return switch (status) {
-            case dnnl_success -> "dnnl_success";
-            case dnnl_out_of_memory -> "dnnl_out_of_memory";
-            case dnnl_invalid_arguments -> "dnnl_invalid_arguments";
-            case dnnl_unimplemented -> "dnnl_unimplemented";
-            case dnnl_iterator_ends -> "dnnl_iterator_ends";
-            case dnnl_runtime_error -> "dnnl_runtime_error";
-            case dnnl_not_required -> "dnnl_not_required";
-            default -> "unknown dnnl_status_t";
-        };
+        if (status == dnnl_success()) return "dnnl_success";
+        if (status == dnnl_out_of_memory()) return "dnnl_out_of_memory";
+        if (status == dnnl_invalid_arguments()) return "dnnl_invalid_arguments";
+        if (status == dnnl_unimplemented()) return "dnnl_unimplemented";
+        if (status == dnnl_iterator_ends()) return "dnnl_iterator_ends";
+        if (status == dnnl_runtime_error()) return "dnnl_runtime_error";
+        if (status == dnnl_not_required()) return "dnnl_not_required";
+        return "unknown dnnl_status_t";
     }
 
     private static String meaning(int status) {
-        return switch (status) {
-            case dnnl_success -> "success";
-            case dnnl_out_of_memory -> "out of memory";
-            case dnnl_invalid_arguments -> "incorrect function arguments";
-            case dnnl_unimplemented -> "no implementation for this combination of shapes, types and layouts";
-            case dnnl_iterator_ends -> "primitive iterator passed over the last implementation";
-            case dnnl_runtime_error -> "primitive or engine failed on execution";
-            case dnnl_not_required -> "queried element is not required for this primitive";
-            default -> "not a status of oneDNN 2.x";
-        };
+        if (status == dnnl_success()) return "success";
+        if (status == dnnl_out_of_memory()) return "out of memory";
+        if (status == dnnl_invalid_arguments()) return "incorrect function arguments";
+        if (status == dnnl_unimplemented()) return "no implementation for this combination of shapes, types and layouts";
+        if (status == dnnl_iterator_ends()) return "primitive iterator passed over the last implementation";
+        if (status == dnnl_runtime_error()) return "primitive or engine failed on execution";
+        if (status == dnnl_not_required()) return "queried element is not required for this primitive";
+        return "not a status of oneDNN 2.x";
     }
 }

@@ -1,9 +1,11 @@
 package dev.pyramidkv.dnnl;
 
+import dev.pyramidkv.dnnl.c.dnnl_matmul_desc_t;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static dev.pyramidkv.dnnl.dnnl_h.*;
+import static dev.pyramidkv.dnnl.c.dnnl_h.*;
 
 /**
  * A oneDNN matmul {@code dst = src · weights}, created once for a shape and executed many times
@@ -55,7 +57,7 @@ public final class Matmul implements AutoCloseable {
             DnnlException.check(dnnl_matmul_desc_init(op, src.segment(), weights.segment(), MemorySegment.NULL, dst.segment()),
                     "dnnl_matmul_desc_init", "describing " + what);
             MemorySegment pd = BoundPrimitive.createPrimitiveDesc(engine, op, what);
-            return new Matmul(BoundPrimitive.create(engine, pd, what, DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST));
+            return new Matmul(BoundPrimitive.create(engine, pd, what, DNNL_ARG_SRC(), DNNL_ARG_WEIGHTS(), DNNL_ARG_DST()));
         }
     }
 

@@ -1,10 +1,14 @@
 package dev.pyramidkv.dnnl;
 
+import dev.pyramidkv.dnnl.c.dnnl_blocking_desc_t;
+import dev.pyramidkv.dnnl.c.dnnl_h;
+import dev.pyramidkv.dnnl.c.dnnl_memory_desc_t;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.util.Arrays;
 
-import static dev.pyramidkv.dnnl.dnnl_h.*;
+import static dev.pyramidkv.dnnl.c.dnnl_h.*;
 
 /**
  * A {@code dnnl_memory_desc_t} (a 696-byte struct in oneDNN 2.x) in memory owned by the caller's
@@ -43,7 +47,7 @@ public final class MemoryDesc {
         return strided(alloc, type, dims, strides);
     }
 
-    /** A layout named by a {@code dnnl_format_tag_t}, e.g. {@link dnnl_h#dnnl_ba}. */
+    /** A layout named by a {@code dnnl_format_tag_t}, e.g. {@link dnnl_h#dnnl_ba()}. */
     public static MemoryDesc tagged(SegmentAllocator alloc, DataType type, int formatTag, long... dims) {
         MemorySegment md = dnnl_memory_desc_t.allocate(alloc);
         DnnlException.check(dnnl_memory_desc_init_by_tag(md, dims.length, alloc.allocateFrom(C_LONG, dims), type.code(), formatTag),
@@ -53,13 +57,13 @@ public final class MemoryDesc {
 
     /** "Any layout": the primitive chooses (e.g. a blocked weights layout); query it back after creation. */
     public static MemoryDesc any(SegmentAllocator alloc, DataType type, long... dims) {
-        return tagged(alloc, type, dnnl_format_tag_any, dims);
+        return tagged(alloc, type, dnnl_format_tag_any(), dims);
     }
 
     /** A copy of a descriptor oneDNN returned (e.g. from {@code dnnl_primitive_desc_query_md}). */
     static MemoryDesc copyOf(SegmentAllocator alloc, MemorySegment pointer) {
         MemorySegment md = dnnl_memory_desc_t.allocate(alloc);
-        md.copyFrom(dnnl_memory_desc_t.reinterpret(pointer));
+        md.copyFrom(pointer.reinterpret(dnnl_memory_desc_t.sizeof()));
         return new MemoryDesc(md);
     }
 
@@ -84,7 +88,7 @@ public final class MemoryDesc {
      * matrix (a head's slice of Q) qualifies; for blocked layouts, {@link #byteSize()}.
      */
     public long spanBytes() {
-        if (formatKind() != dnnl_blocked || innerBlockCount() > 0) return byteSize();
+        if (formatKind() != dnnl_blocked() || innerBlockCount() > 0) return byteSize();
         long[] d = dims(), s = strides();
         long last = 0;
         for (int i = 0; i < d.length; i++) {
@@ -100,11 +104,12 @@ public final class MemoryDesc {
 
     public long[] dims() {
         long[] d = new long[dnnl_memory_desc_t.ndims(desc)];
-        for (int i = 0; i < d.length; i++) d[i] = dnnl_memory_desc_t.dims(desc, i);
+        MemorySegment dims = dnnl_memory_desc_t.dims(desc);
+        for (int i = 0; i < d.length; i++) d[i] = dims.getAtIndex(C_LONG, i);
         return d;
     }
 
-    /** {@code dnnl_format_kind_t}: {@link dnnl_h#dnnl_blocked} for concrete layouts, {@link dnnl_h#dnnl_format_kind_any} before a primitive chose. */
+    /** {@code dnnl_format_kind_t}: {@link dnnl_h#dnnl_blocked()} for concrete layouts, {@link dnnl_h#dnnl_format_kind_any()} before a primitive chose. */
     public int formatKind() {
         return dnnl_memory_desc_t.format_kind(desc);
     }
@@ -113,7 +118,8 @@ public final class MemoryDesc {
     public long[] strides() {
         MemorySegment blocking = dnnl_memory_desc_t.format_desc(desc);
         long[] s = new long[dnnl_memory_desc_t.ndims(desc)];
-        for (int i = 0; i < s.length; i++) s[i] = dnnl_blocking_desc_t.strides(blocking, i);
+        MemorySegment strides = dnnl_blocking_desc_t.strides(blocking);
+        for (int i = 0; i < s.length; i++) s[i] = strides.getAtIndex(C_LONG, i);
         return s;
     }
 
@@ -129,12 +135,11 @@ public final class MemoryDesc {
 
     @Override
     public String toString() {
-        String layout = switch (formatKind()) {
-            case dnnl_blocked -> "strides " + Arrays.toString(strides())
-                    + (innerBlockCount() > 0 ? " + " + innerBlockCount() + " inner block(s)" : "");
-            case dnnl_format_kind_any -> "any layout";
-            default -> "format kind " + formatKind();
-        };
+        int kind = formatKind();
+        String layout = kind == dnnl_blocked() ? "strides " + Arrays.toString(strides())
+                        + (innerBlockCount() > 0 ? " + " + innerBlockCount() + " inner block(s)" : "")
+                : kind == dnnl_format_kind_any() ? "any layout"
+                : "format kind " + kind;
         return dataType() + " " + Arrays.toString(dims()) + " " + layout;
     }
 }

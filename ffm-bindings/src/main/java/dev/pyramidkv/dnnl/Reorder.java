@@ -2,7 +2,7 @@ package dev.pyramidkv.dnnl;
 
 import java.lang.foreign.MemorySegment;
 
-import static dev.pyramidkv.dnnl.dnnl_h.*;
+import static dev.pyramidkv.dnnl.c.dnnl_h.*;
 
 /**
  * A oneDNN reorder: copies a tensor from one layout and/or type to another (f32 → bf16
@@ -22,7 +22,7 @@ public final class Reorder implements AutoCloseable {
     public static Reorder create(DnnlEngine engine, MemoryDesc from, MemoryDesc to) {
         String what = "reorder " + from + " -> " + to;
         MemorySegment pd = BoundPrimitive.createReorderPrimitiveDesc(engine, from, to, what);
-        return new Reorder(BoundPrimitive.create(engine, pd, what, DNNL_ARG_FROM, DNNL_ARG_TO));
+        return new Reorder(BoundPrimitive.create(engine, pd, what, DNNL_ARG_FROM(), DNNL_ARG_TO()));
     }
 
     public void execute(MemorySegment src, MemorySegment dst) {

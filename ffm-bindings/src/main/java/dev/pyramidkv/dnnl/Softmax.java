@@ -1,9 +1,11 @@
 package dev.pyramidkv.dnnl;
 
+import dev.pyramidkv.dnnl.c.dnnl_softmax_desc_t;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static dev.pyramidkv.dnnl.dnnl_h.*;
+import static dev.pyramidkv.dnnl.c.dnnl_h.*;
 
 /**
  * Row-wise softmax over f32 {@code [rows][n]} (row stride {@code rowStride} elements), in place or
@@ -36,10 +38,10 @@ public final class Softmax implements AutoCloseable {
         try (Arena tmp = Arena.ofConfined()) {
             MemoryDesc data = MemoryDesc.strided(tmp, DataType.F32, new long[]{rows, n}, new long[]{rowStride, 1});
             MemorySegment op = dnnl_softmax_desc_t.allocate(tmp);
-            DnnlException.check(dnnl_softmax_forward_desc_init(op, dnnl_forward_inference, data.segment(), 1),
+            DnnlException.check(dnnl_softmax_forward_desc_init(op, dnnl_forward_inference(), data.segment(), 1),
                     "dnnl_softmax_forward_desc_init", "describing " + what);
             MemorySegment pd = BoundPrimitive.createPrimitiveDesc(engine, op, what);
-            return new Softmax(BoundPrimitive.create(engine, pd, what, DNNL_ARG_SRC, DNNL_ARG_DST), rows, n);
+            return new Softmax(BoundPrimitive.create(engine, pd, what, DNNL_ARG_SRC(), DNNL_ARG_DST()), rows, n);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pyramidkv.dnnl;
 
+import dev.pyramidkv.dnnl.c.dnnl_h;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -13,15 +14,15 @@ class MemoryDescTest {
     void rowMajorIsTheAbTagAndNotItsTranspose() {
         try (Arena arena = Arena.ofConfined()) {
             MemoryDesc byStrides = MemoryDesc.rowMajor(arena, DataType.F32, 3, 5);
-            MemoryDesc ab = MemoryDesc.tagged(arena, DataType.F32, dnnl_h.dnnl_ab, 3, 5);
-            MemoryDesc ba = MemoryDesc.tagged(arena, DataType.F32, dnnl_h.dnnl_ba, 3, 5);
+            MemoryDesc ab = MemoryDesc.tagged(arena, DataType.F32, dnnl_h.dnnl_ab(), 3, 5);
+            MemoryDesc ba = MemoryDesc.tagged(arena, DataType.F32, dnnl_h.dnnl_ba(), 3, 5);
             assertTrue(byStrides.sameAs(ab));
             assertFalse(byStrides.sameAs(ba));
             assertArrayEquals(new long[]{5, 1}, ab.strides());
             assertArrayEquals(new long[]{1, 3}, ba.strides());
             assertArrayEquals(new long[]{3, 5}, ba.dims());
             assertEquals(DataType.F32, ba.dataType());
-            assertEquals(dnnl_h.dnnl_blocked, ab.formatKind());
+            assertEquals(dnnl_h.dnnl_blocked(), ab.formatKind());
             assertEquals(3 * 5 * 4, ab.byteSize());
             assertEquals("F32 [3, 5] strides [5, 1]", ab.toString());
         }
@@ -42,10 +43,10 @@ class MemoryDescTest {
         MatmulTest.assumeBf16();
         try (DnnlEngine engine = DnnlEngine.create(); Arena arena = Arena.ofConfined()) {
             MemoryDesc any = MemoryDesc.any(arena, DataType.BF16, 256, 256);
-            assertEquals(dnnl_h.dnnl_format_kind_any, any.formatKind());
+            assertEquals(dnnl_h.dnnl_format_kind_any(), any.formatKind());
             try (Matmul mm = Matmul.create(engine, MatmulSpec.bf16(32, 256, 256, WeightsLayout.ANY))) {
                 MemoryDesc chosen = mm.weightsDesc();
-                assertEquals(dnnl_h.dnnl_blocked, chosen.formatKind(), chosen.toString());
+                assertEquals(dnnl_h.dnnl_blocked(), chosen.formatKind(), chosen.toString());
                 assertArrayEquals(new long[]{256, 256}, chosen.dims());
                 assertTrue(mm.weightsBytes() >= 256 * 256 * 2, chosen.toString());
                 System.out.println("oneDNN chose " + chosen + " for " + mm);

@@ -1,5 +1,6 @@
 package dev.pyramidkv.dnnl;
 
+import dev.pyramidkv.dnnl.c.dnnl_h;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -42,7 +43,7 @@ class ReorderTest {
         try (DnnlEngine engine = DnnlEngine.create(); Arena arena = Arena.ofConfined()) {
             Reorder r = Reorder.create(engine,
                     MemoryDesc.rowMajor(arena, DataType.F32, rows, cols),
-                    MemoryDesc.tagged(arena, DataType.F32, dnnl_h.dnnl_ba, rows, cols));
+                    MemoryDesc.tagged(arena, DataType.F32, dnnl_h.dnnl_ba(), rows, cols));
             MemorySegment src = arena.allocate(rows * cols * 4L), dst = arena.allocate(rows * cols * 4L);
             for (int i = 0; i < rows * cols; i++) src.setAtIndex(ValueLayout.JAVA_FLOAT, i, i);
             r.execute(src, dst);
