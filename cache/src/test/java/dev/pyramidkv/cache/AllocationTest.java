@@ -30,8 +30,6 @@ class AllocationTest {
             for (int i = 0; i < tokens; i++) driver.step(position++);
             long allocated = threads.getThreadAllocatedBytes(thread) - before;
             double perToken = (double) allocated / tokens;
-            System.out.printf("%s: %d bytes over %d tokens (%.2f B/token), %d evictions%n",
-                    policy, allocated, tokens, perToken, driver.cache.evictions() - evictionsBefore);
             assertTrue(driver.cache.evictions() - evictionsBefore >= tokens, "every token evicted in every head");
             assertTrue(perToken < 1024, policy + " allocates " + perToken + " bytes per token");
         }

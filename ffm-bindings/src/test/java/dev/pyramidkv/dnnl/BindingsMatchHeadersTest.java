@@ -1,5 +1,6 @@
 package dev.pyramidkv.dnnl;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.dnnl.c.dnnl_blocking_desc_t;
 import dev.pyramidkv.dnnl.c.dnnl_h;
 import dev.pyramidkv.dnnl.c.dnnl_memory_desc_t;
@@ -44,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * function's descriptor ({@code name$descriptor()}). Both sides must name the same facts, so a
  * binding generated without a probe line fails here, as does a probe line without a binding.
  */
+@Tag("cc")
 class BindingsMatchHeadersTest {
 
     static final Path HEADER = Path.of("/usr/include/oneapi/dnnl/dnnl.h");

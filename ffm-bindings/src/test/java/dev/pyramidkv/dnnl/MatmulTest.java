@@ -21,7 +21,6 @@ class MatmulTest {
     @BeforeAll
     static void open() {
         engine = DnnlEngine.create();
-        System.out.println(Dnnl.describe());
     }
 
     @AfterAll
@@ -78,7 +77,6 @@ class MatmulTest {
         double err = run(MatmulSpec.bf16(M, K, N, WeightsLayout.NK), false);
         assertTrue(err < 1e-6, "max relative error vs bf16-rounded reference " + err);
         double errVsF32 = run(MatmulSpec.bf16(M, K, N, WeightsLayout.NK), true);
-        System.out.printf("bf16 matmul: max relative error vs f32 reference on unrounded inputs %.2e%n", errVsF32);
         assertTrue(errVsF32 < 1e-2, "bf16 rounding error should be ~2^-8 of the dot product scale, was " + errVsF32);
     }
 
@@ -173,7 +171,6 @@ class MatmulTest {
                             "padding dst[" + i + "][" + j + "] was written");
                 }
             }
-            System.out.printf("%s [%s]: max relative error %.2e%n", spec, mm.implementation(), worst);
             return worst;
         }
     }

@@ -49,7 +49,6 @@ class MemoryDescTest {
                 assertEquals(dnnl_h.dnnl_blocked(), chosen.formatKind(), chosen.toString());
                 assertArrayEquals(new long[]{256, 256}, chosen.dims());
                 assertTrue(mm.weightsBytes() >= 256 * 256 * 2, chosen.toString());
-                System.out.println("oneDNN chose " + chosen + " for " + mm);
             }
         }
     }

@@ -34,7 +34,6 @@ class NoAllocationTest {
             long before = THREADS.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < calls; i++) step.run();
             long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-            System.out.printf("allocated %d bytes over %d steps (4 executes each)%n", allocated, calls);
             assertTrue(allocated < calls, "executing allocated " + allocated + " bytes over " + calls + " steps");
         }
     }

@@ -79,9 +79,8 @@ class SoftmaxTest {
                     assertTrue(Float.isNaN(dst.getAtIndex(ValueLayout.JAVA_FLOAT, r * rowStride + j)), "gap written at row " + r);
                 }
             }
-            System.out.printf("softmax %dx%d stride %d %s [%s]: max relative error %.2e%n",
-                    rows, n, rowStride, inPlace ? "in place" : "out of place", sm.implementation(), worst);
-            assertTrue(worst < 1e-5, "max relative error " + worst);
+            assertTrue(worst < 1e-5, String.format("softmax %dx%d stride %d %s [%s]: max relative error %.2e",
+                    rows, n, rowStride, inPlace ? "in place" : "out of place", sm.implementation(), worst));
         }
     }
 }

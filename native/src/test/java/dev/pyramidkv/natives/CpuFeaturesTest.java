@@ -1,5 +1,6 @@
 package dev.pyramidkv.natives;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+@Tag("cc")
 class CpuFeaturesTest {
 
     /** /proc/cpuinfo, as we read it, agrees with gcc's own CPUID detection on this machine. */

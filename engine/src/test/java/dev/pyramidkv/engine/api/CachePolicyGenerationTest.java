@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.api;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.cache.KvCache;
 import dev.pyramidkv.cache.LayerRegion;
 import dev.pyramidkv.cache.PolicyConfig;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** KV policies on the real SmolLM2 model, end to end through Session. */
+@Tag("smollm2")
 class CachePolicyGenerationTest {
     static Engine smol;
 

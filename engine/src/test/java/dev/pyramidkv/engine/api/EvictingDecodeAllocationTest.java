@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.api;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.cache.KvType;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.engine.testing.JitWarmup;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * JIT state left by other work can keep vector values boxed (measured: megabytes per token), which this must
  * not hide or blame.
  */
+@Tag("smollm2")
 class EvictingDecodeAllocationTest {
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.chat;
 
+import org.junit.jupiter.api.Tag;
 import de.kherud.llama.LlamaModel;
 import dev.pyramidkv.engine.gguf.GgufFile;
 import dev.pyramidkv.engine.testing.TestModels;
@@ -23,6 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * text as jinja2 (trim_blocks, lstrip_blocks) renders it, and compared with llama.cpp's minja renderer.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("smollm2")
+@Tag("llamacpp")
 class ChatTemplateTest {
     private static final String SMOLLM_DEFAULT_SYSTEM =
             "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n";

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.cli;
 
+import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pyramidkv.engine.testing.TestModels;
@@ -13,6 +14,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** {@code pyramidkv info} on both real models. */
+@Tag("smollm2")
 class InfoCommandTest {
 
     private static String run(String... args) {

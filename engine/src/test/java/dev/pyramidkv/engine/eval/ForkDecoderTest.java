@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.eval;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.cache.KvType;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.engine.api.Engine;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One prefill forked into several caches, on SmolLM2. */
+@Tag("smollm2")
 class ForkDecoderTest {
     static final int ANSWER = 12;
 

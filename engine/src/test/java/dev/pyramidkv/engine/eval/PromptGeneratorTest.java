@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.eval;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.engine.api.Engine;
 import dev.pyramidkv.engine.testing.TestModels;
 import dev.pyramidkv.engine.tokenizer.Tokenizer;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The task generators with SmolLM2's tokenizer and chat template (no forward pass). */
+@Tag("smollm2")
 class PromptGeneratorTest {
     static Engine smol;
     static PromptGenerator generator;

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.gguf;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.engine.testing.GgufBuilder;
 import dev.pyramidkv.engine.testing.TestModels;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+@Tag("smollm2")
 class GgufFileTest {
 
     private static GgufBuilder small() {

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.kernels;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.engine.gguf.GgmlType;
 import dev.pyramidkv.engine.gguf.GgufFile;
 import dev.pyramidkv.engine.gguf.GgufTensor;
@@ -17,6 +18,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+@Tag("smollm2")
 class DotTest {
 
     /** A hand-computed Q4_1 block: d = 0.5, m = -1, nibbles j → value d·q + m. */
@@ -92,7 +94,6 @@ class DotTest {
                         assertEquals(ref, got, 1e-4 * Math.max(1, Math.abs(ref)), type + " row " + j + " input " + r);
                     }
                 }
-                System.out.printf("kernel %s: max relative error vs scalar reference %.2e%n", type, worst);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.kernels;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.engine.gguf.GgmlType;
 import dev.pyramidkv.engine.gguf.GgufFile;
 import dev.pyramidkv.engine.gguf.GgufTensor;
@@ -19,6 +20,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The packed single-row GEMV against the scalar reference, and its pieces. */
+@Tag("smollm2")
 class GemvTest {
 
     @Test

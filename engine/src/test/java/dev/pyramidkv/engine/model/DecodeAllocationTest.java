@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.model;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.engine.api.Engine;
 import dev.pyramidkv.engine.api.Generation;
 import dev.pyramidkv.engine.api.GenerationParams;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pool's worker (packed GEMV, attention, SiLU, softmax all run there), once C2 has compiled it. A vector value
  * that C2 fails to keep in registers shows up here as kilobytes to megabytes per token.
  */
+@Tag("smollm2")
 class DecodeAllocationTest {
 
     @Test
@@ -41,13 +43,11 @@ class DecodeAllocationTest {
             for (int i = 0; i < steps; i++) t.forward(504);
             long[] after = mx.getThreadAllocatedBytes(ids);
             long perToken = (Arrays.stream(after).sum() - Arrays.stream(before).sum()) / steps;
-            System.out.println("heap bytes per decoded token, 2 threads: " + perToken);
-            assertTrue(perToken < 1024, perToken + " bytes per token");
+            assertTrue(perToken < 1024, perToken + " heap bytes per decoded token, 2 threads");
 
             // the same through the API, as `pyramidkv bench` reports it: sampling and text output included
             s.reset();
             Generation g = s.generate("The weather today", GenerationParams.greedy().withMaxTokens(200), null);
-            System.out.println("heap bytes per decoded token through Session.generate: " + g.decodeHeapBytesPerToken());
             assertTrue(g.decodeTokens() > 100, "decoded " + g.decodeTokens());
             assertTrue(g.decodeHeapBytesPerToken() < 1024, g.decodeHeapBytesPerToken() + " bytes per token through generate");
         }

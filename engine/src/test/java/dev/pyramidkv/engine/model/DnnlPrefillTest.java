@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.model;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.cache.KvCache;
 import dev.pyramidkv.cache.KvShape;
 import dev.pyramidkv.cache.PolicyConfig;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The oneDNN prefill's logits against real-number math ({@link Float64Llama}, activations exact), beside the
  * Java path's (llama.cpp's numerics: Q8 activations). The oneDNN path rounds weights and activations to bf16.
  */
+@Tag("smollm2")
 class DnnlPrefillTest {
 
     /**

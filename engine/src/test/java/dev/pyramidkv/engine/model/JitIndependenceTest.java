@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.model;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.cache.KvCache;
 import dev.pyramidkv.cache.KvShape;
 import dev.pyramidkv.cache.PolicyConfig;
@@ -41,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * products with packed SmolLM2 matrices (Q4_1 k and down projections, the first 512 rows of the Q8_0 output).
  * A whole SmolLM2 forward pass is too slow on the fallback (~40 s per token).
  */
+@Tag("smollm2")
 class JitIndependenceTest {
     static final String PROMPT = "Lily and Tom went to the park.";
     static final int[] NEXT = {30, 41};   // two decode steps after the prompt

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.model;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.cache.KvCache;
 import dev.pyramidkv.cache.KvShape;
 import dev.pyramidkv.cache.PolicyConfig;
@@ -22,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * real models: after the prompt and after each of 64 greedy steps, every logit must be the same float.
  * Identical logits make greedy decoding identical token for token, however close the top two are.
  */
+@Tag("smollm2")
+@Tag("llamacpp")
 class LlamaCppParityTest {
     static final int STEPS = 64;
     /** All SmolLM2 prompts of issue #3 by default; -Dpyramidkv.parity=quick runs the first of each kind. */

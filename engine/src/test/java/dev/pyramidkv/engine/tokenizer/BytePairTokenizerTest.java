@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.tokenizer;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.engine.testing.TestModels;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SmolLM2-135M-Instruct: tokenizer.ggml.model = gpt2, pre = smollm, 49152 tokens, add_bos_token = false. */
+@Tag("smollm2")
 class BytePairTokenizerTest extends TokenizerConformanceTest {
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.tokenizer;
 
+import org.junit.jupiter.api.Tag;
 import de.kherud.llama.LlamaModel;
 import dev.pyramidkv.engine.gguf.GgufFile;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Checks a model's tokenizer against llama.cpp on the same file; subclasses name the model. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("llamacpp")
 abstract class TokenizerConformanceTest {
     Tokenizer tokenizer;
     LlamaModel llamaCpp;

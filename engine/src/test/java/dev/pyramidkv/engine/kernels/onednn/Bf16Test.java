@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.kernels.onednn;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.engine.api.Engine;
 import dev.pyramidkv.engine.gguf.GgufTensor;
 import dev.pyramidkv.engine.kernels.Dequant;
@@ -15,6 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.*;
 
+@Tag("smollm2")
 class Bf16Test {
 
     /** The vector rounding equals ggml's scalar fp32→bf16 on every value class, tails included. */

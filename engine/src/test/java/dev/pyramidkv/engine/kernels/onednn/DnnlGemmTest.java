@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.kernels.onednn;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.dnnl.DnnlEngine;
 import dev.pyramidkv.engine.api.Engine;
 import dev.pyramidkv.engine.gguf.GgufTensor;
@@ -19,6 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Real oneDNN GEMMs on SmolLM2's real layer weights against a double-precision product of the same bf16 values. */
+@Tag("smollm2")
 class DnnlGemmTest {
     static Engine smol;
     static DnnlEngine dnnl;
