@@ -58,7 +58,7 @@ class LauncherIT {
         assertEquals(0, r.exitCode(), r::toString);
         JsonNode root = new ObjectMapper().readTree(r.stdout());
         assertEquals(tmp.resolve("home").toString(), root.get("cache_dir").asText());
-        // The launcher tells the jar where the repository is, so the model beside it is found.
+        // The launcher tells the jar where the repository is, so the model committed to it is found.
         assertEquals("stories260K", root.get("models").get(1).get("name").asText());
         assertTrue(root.get("models").get(1).get("present").asBoolean(), r::toString);
         assertEquals("", r.stderr());
