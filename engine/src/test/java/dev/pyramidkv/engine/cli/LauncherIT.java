@@ -28,7 +28,7 @@ class LauncherIT {
         command.add(ProcessRun.repo().resolve("pyramidkv").toString());
         command.addAll(List.of(args));
         Map<String, String> env = new HashMap<>();
-        env.put("JAVA_HOME", System.getProperty("java.home")); // the JDK running this test: >= 22
+        env.put("JAVA_HOME", System.getProperty("java.home")); // the JDK running this test: >= 25
         env.put("PYRAMIDKV_HOME", tmp.resolve("home").toString());
         env.put("PYRAMIDKV_NO_BUILD", "1"); // never a Maven build inside this Maven build
         return ProcessRun.run(command, tmp, env, List.of("PYRAMIDKV_MODEL", "PYRAMIDKV_DEBUG"));
