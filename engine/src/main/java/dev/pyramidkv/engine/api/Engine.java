@@ -3,6 +3,7 @@ package dev.pyramidkv.engine.api;
 import dev.pyramidkv.dnnl.Dnnl;
 import dev.pyramidkv.dnnl.DnnlEngine;
 import dev.pyramidkv.engine.chat.ChatTemplate;
+import dev.pyramidkv.engine.kernels.onednn.DnnlGemm;
 import dev.pyramidkv.engine.gguf.GgufFile;
 import dev.pyramidkv.engine.model.Llama;
 import dev.pyramidkv.engine.model.LlamaConfig;
@@ -72,13 +73,17 @@ public final class Engine implements AutoCloseable {
 
     /**
      * The backend a session asking for {@code requested} gets: {@link Backend#JAVA} if oneDNN is asked for
-     * but cannot be loaded (said once per JVM, as a warning naming why).
+     * but cannot be loaded, or has no bf16 matmul on this CPU (said once per JVM, as a warning naming why).
      */
     static Backend effective(Backend requested) {
-        if (requested != Backend.ONEDNN || Dnnl.isAvailable()) return requested;
+        if (requested != Backend.ONEDNN) return requested;
+        String why = !Dnnl.isAvailable() ? "oneDNN is not available, prefill runs on the Java backend: " + Dnnl.unavailableReason()
+                : !DnnlGemm.unsupportedReason().isEmpty() ? "prefill runs on the Java backend: " + DnnlGemm.unsupportedReason()
+                : null;
+        if (why == null) return Backend.ONEDNN;
         if (!warnedNoDnnl) {
             warnedNoDnnl = true;
-            LOG.log(System.Logger.Level.WARNING, "oneDNN is not available, prefill runs on the Java backend: " + Dnnl.unavailableReason());
+            LOG.log(System.Logger.Level.WARNING, why);
         }
         return Backend.JAVA;
     }

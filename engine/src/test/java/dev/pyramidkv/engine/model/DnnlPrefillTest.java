@@ -9,6 +9,8 @@ import dev.pyramidkv.engine.kernels.WorkerPool;
 import dev.pyramidkv.engine.model.Float64Llama.Activations;
 import dev.pyramidkv.engine.model.Float64ReferenceTest.Diff;
 import dev.pyramidkv.engine.testing.TestModels;
+import dev.pyramidkv.engine.kernels.onednn.DnnlGemm;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -18,12 +20,18 @@ import java.lang.foreign.ValueLayout;
 import static dev.pyramidkv.engine.model.Float64ReferenceTest.compare;
 import static dev.pyramidkv.engine.model.Float64ReferenceTest.tokens;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The oneDNN prefill's logits against real-number math ({@link Float64Llama}, activations exact), beside the
  * Java path's (llama.cpp's numerics: Q8 activations). The oneDNN path rounds weights and activations to bf16.
  */
 class DnnlPrefillTest {
+
+    @BeforeAll
+    static void needsBf16Gemms() {
+        assumeTrue(DnnlGemm.unsupportedReason().isEmpty(), DnnlGemm::unsupportedReason);
+    }
 
     /**
      * SmolLM2 Q4_1: bf16 activations lose about what Q8 activations lose. Measured (3 prompts): oneDNN max|Δlogit|
