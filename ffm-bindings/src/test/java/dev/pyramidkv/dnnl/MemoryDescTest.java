@@ -53,6 +53,18 @@ class MemoryDescTest {
         }
     }
 
+    /** A matmul's weights descriptor lives as long as the matmul: described after close, it says so and reads nothing. */
+    @Test
+    void aFreedDescriptorIsDescribedWithoutReadingIt() {
+        try (DnnlEngine engine = DnnlEngine.create()) {
+            Matmul mm = Matmul.create(engine, MatmulSpec.f32(32, 256, 256, WeightsLayout.ANY));
+            MemoryDesc chosen = mm.weightsDesc();
+            assertTrue(chosen.toString().startsWith("F32 [256, 256] strides "), chosen.toString());
+            mm.close();
+            assertEquals("a freed memory descriptor", chosen.toString());
+        }
+    }
+
     @Test
     void mismatchedDimsAndStridesAreRejected() {
         try (Arena arena = Arena.ofConfined()) {

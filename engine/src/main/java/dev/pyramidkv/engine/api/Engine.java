@@ -52,6 +52,10 @@ public final class Engine implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try {
             return new Engine(path, file, arena);
+        } catch (IllegalArgumentException e) { // the file is valid GGUF but not a model we can run: name it
+            arena.close();
+            file.close();
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             arena.close();
             file.close();

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.cli;
 
+import dev.pyramidkv.engine.gguf.GgufFormatException;
 import dev.pyramidkv.engine.registry.ModelException;
 import dev.pyramidkv.engine.registry.ModelRegistry;
 
@@ -127,7 +128,8 @@ public final class Cli {
         }
         String message = e.getMessage();
         if (message != null && !message.isBlank()
-                && (e instanceof CliException || e instanceof ModelException || e instanceof IllegalArgumentException
+                && (e instanceof CliException || e instanceof ModelException || e instanceof GgufFormatException
+                || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException || e instanceof UnsupportedOperationException)) {
             return message.lines().findFirst().orElse(message);
         }

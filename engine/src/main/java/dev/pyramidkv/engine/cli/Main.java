@@ -16,10 +16,15 @@ public final class Main {
             new ProfileCommand(),
             new AnalyzeCommand());
 
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+
     private Main() {
     }
 
     public static void main(String[] args) {
+        // Warnings of the library (e.g. "prefill runs on the Java backend") as one line like our errors, not
+        // java.util.logging's two with a timestamp. Set before any logger exists; a user's setting wins.
+        if (System.getProperty(LOG_FORMAT) == null) System.setProperty(LOG_FORMAT, "pyramidkv: %4$s: %5$s%6$s%n");
         int status = new Cli(COMMANDS).run(args, System.out, System.err, System.getenv(), null, stderrIsTerminal());
         System.out.flush();
         System.exit(status);

@@ -83,7 +83,7 @@ final class ModelsCommand implements Command {
     private static String source(KnownModel m) {
         return switch (m.source()) {
             case ModelSource.PypiWheel w -> "pypi:" + w.requirement() + "!" + w.member();
-            case ModelSource.BesideRepo b -> "repo:" + b.relativePath();
+            case ModelSource.InRepo r -> "repo:" + r.relativePath();
         };
     }
 }

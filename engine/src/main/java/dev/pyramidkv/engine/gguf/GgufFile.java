@@ -67,8 +67,8 @@ public final class GgufFile implements AutoCloseable {
         for (long i = 0; i < kvCount; i++) {
             long keyAt = r.pos;
             String key = r.string("metadata key #" + i);
-            if (kv.containsKey(key)) throw new GgufFormatException("metadata key '" + key + "'", keyAt, "duplicate key");
-            kv.put(key, r.value("metadata '" + key + "'"));
+            if (kv.containsKey(key)) throw new GgufFormatException("metadata key " + GgufFormatException.quote(key), keyAt, "duplicate key");
+            kv.put(key, r.value("metadata " + GgufFormatException.quote(key)));
         }
         metadata = new GgufMetadata(kv);
 
@@ -87,7 +87,7 @@ public final class GgufFile implements AutoCloseable {
         for (int i = 0; i < tensorCount; i++) {
             long at = r.pos;
             String name = r.string("tensor #" + i + " name");
-            String field = "tensor '" + name + "'";
+            String field = "tensor " + GgufFormatException.quote(name);
             long nDimsAt = r.pos;
             long nDims = r.u32(field + " n_dims");
             if (nDims < 1 || nDims > MAX_DIMS) {
@@ -138,7 +138,7 @@ public final class GgufFile implements AutoCloseable {
         long dataSize = file.byteSize() - Math.min(dataOffset, file.byteSize());
         LinkedHashMap<String, GgufTensor> ts = new LinkedHashMap<>();
         for (Info t : infos) {
-            String field = "tensor '" + t.name + "'";
+            String field = "tensor " + GgufFormatException.quote(t.name);
             if (ts.containsKey(t.name)) throw new GgufFormatException(field, t.at, "duplicate tensor name");
             if (t.offset > dataSize || t.bytes > dataSize - t.offset) {
                 throw new GgufFormatException(field + " offset", t.at,
@@ -161,6 +161,9 @@ public final class GgufFile implements AutoCloseable {
         } catch (NoSuchFileException e) {
             arena.close();
             throw new NoSuchFileException(path.toString(), null, "no such file");
+        } catch (GgufFormatException e) {
+            arena.close();
+            throw e.in(path);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.model;
 
+import dev.pyramidkv.engine.gguf.GgufFormatException;
 import dev.pyramidkv.engine.gguf.GgufMetadata;
 
 /** Hyper-parameters of a llama-architecture model, read from GGUF metadata ({@code llama.*} keys). */
@@ -19,7 +20,7 @@ public record LlamaConfig(
     public static LlamaConfig from(GgufMetadata m, int vocabFromTensors) {
         String arch = m.getString("general.architecture");
         if (!arch.equals("llama")) {
-            throw new IllegalArgumentException("unsupported architecture '" + arch + "' (this engine runs 'llama' models)");
+            throw new IllegalArgumentException("unsupported architecture " + GgufFormatException.quote(arch) + " (this engine runs 'llama' models)");
         }
         int dim = m.getInt("llama.embedding_length");
         int heads = m.getInt("llama.attention.head_count");

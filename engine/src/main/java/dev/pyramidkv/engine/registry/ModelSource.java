@@ -18,9 +18,9 @@ public sealed interface ModelSource {
     }
 
     /**
-     * A file that ships beside the repository (e.g. {@code ../shared/models/stories260K.gguf}), not
-     * fetchable: the path is relative to the repository root.
+     * A file committed to the repository (e.g. {@code models/stories260K.gguf}), not fetchable: the path
+     * is relative to the repository root.
      */
-    record BesideRepo(String relativePath) implements ModelSource {
+    record InRepo(String relativePath) implements ModelSource {
     }
 }

@@ -4,7 +4,10 @@ import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.engine.peer.LlamaCpp;
 import dev.pyramidkv.engine.testing.OnednnBf16;
 import dev.pyramidkv.engine.testing.TestModels;
+import dev.pyramidkv.dnnl.Dnnl;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -35,33 +38,77 @@ import static org.junit.jupiter.api.Assertions.*;
 class OnednnBackendTest {
     static final double SMOLLM2_BOUND = 0.75;
     static final double STORIES_BOUND = 0.25;
+    static final String[] STORIES_PROMPTS = {"Once upon a time", "The little dog", "Lily wanted to", "One day, a boy named Tim"};
+    /** Over 256 tokens: a full prefill chunk and a short last one, whose matmuls may want different weight layouts. */
+    static final String LONG_PROMPT = "The quick brown fox jumps over the lazy dog near the river bank. ".repeat(24) + "Then the fox";
 
     @Test
     void smolLM2GreedyFollowsLlamaCppUntilANearTie() throws Exception {
+        OnednnBf16.assume();   // without bf16 GEMMs this is the Java backend, whose logits LlamaCppParityTest checks exactly
         follow(TestModels.smollm2(), 32, SMOLLM2_BOUND, "The capital of France is", "def fibonacci(n):",
                 "<|im_start|>user\nWrite a short poem about the sea.<|im_end|>\n<|im_start|>assistant\n");
     }
 
     @Test
     void stories260KGreedyFollowsLlamaCppUntilANearTie() throws Exception {
-        follow(TestModels.stories260K(), 64, STORIES_BOUND, "Once upon a time", "The little dog", "Lily wanted to", "One day, a boy named Tim");
+        follow(TestModels.stories260K(), 64, STORIES_BOUND, STORIES_PROMPTS);
     }
 
-    /** Where oneDNN has no bf16 matmul (AVX2 CPUs), a session asking for it gets the Java prefill, and answers. */
-    @Test
-    void withoutBf16SessionsRunTheJavaPrefill() throws Exception {
-        try (Engine engine = Engine.load(TestModels.stories260K());
-             Session s = engine.newSession(SessionConfig.defaults().withThreads(1).withContextLength(128).withBackend(Backend.ONEDNN))) {
-            assertEquals(OnednnBf16.available() ? Backend.ONEDNN : Backend.JAVA, s.backend());
-            assertTrue(s.generate("Once upon a time", GenerationParams.greedy().withMaxTokens(8), null).decodeTokens() > 0);
+    /**
+     * The same greedy check in a child JVM per instruction set oneDNN may dispatch to ({@code ONEDNN_MAX_CPU_ISA};
+     * empty: the machine's best, AMX where present). A cap above what the CPU has is the CPU's best, so every case
+     * runs everywhere. Where oneDNN has no bf16 matmul (AVX2), the session falls back to the Java backend.
+     */
+    @ParameterizedTest(name = "ONEDNN_MAX_CPU_ISA={0}")
+    @ValueSource(strings = {"AVX2", "AVX512_CORE", "AVX512_CORE_BF16", "AVX512_CORE_AMX", ""})
+    void greedyTokensAreTheSameWhateverIsaOneDnnDispatchesTo(String isa) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-Xss8m",
+                "-cp", System.getProperty("java.class.path"), UnderIsa.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().remove("ONEDNN_MAX_CPU_ISA");
+        pb.environment().remove("DNNL_MAX_CPU_ISA");
+        if (!isa.isEmpty()) pb.environment().put("ONEDNN_MAX_CPU_ISA", isa);
+        Path log = Files.createTempFile("pkv-isa", ".log");
+        try {
+            Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean done = p.waitFor(600, TimeUnit.SECONDS);
+            if (!done) p.destroyForcibly();
+            String out = Files.readString(log);
+            System.out.print("ONEDNN_MAX_CPU_ISA=" + isa + ":\n" + out);
+            assertTrue(done, "timed out: " + out);
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("stories260K.gguf") && (out.contains("SmolLM2") || out.contains("bf16 GEMMs: no")), out);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * Runs {@link #follow} on stories260K, and on SmolLM2 with the long prompt where the bf16 GEMMs run (without
+     * them the session is the Java backend, which LlamaCppParityTest covers); exits 1 on a failed check.
+     */
+    public static final class UnderIsa {
+        public static void main(String[] args) throws Exception {
+            String bf16 = Dnnl.bf16Unsupported();
+            System.out.println("oneDNN dispatches to " + Dnnl.cpuIsaName(Dnnl.effectiveCpuIsa()) + "; bf16 GEMMs: "
+                    + (bf16.isEmpty() ? "yes" : "no, " + bf16));
+            try {
+                follow(TestModels.stories260K(), 64, STORIES_BOUND, STORIES_PROMPTS);
+                if (bf16.isEmpty()) follow(TestModels.smollm2(), 16, SMOLLM2_BOUND, LONG_PROMPT, "The capital of France is");
+            } catch (AssertionError e) {
+                System.out.println("FAILED: " + e.getMessage());
+                System.exit(1);
+            }
+            System.exit(0);
         }
     }
 
     private static void follow(Path gguf, int steps, double bound, String... prompts) throws Exception {
-        OnednnBf16.assume();
         try (LlamaCpp peer = LlamaCpp.open(gguf, 2, 1024); Engine engine = Engine.load(gguf);
              Session ours = engine.newSession(SessionConfig.defaults().withThreads(2).withContextLength(1024).withBackend(Backend.ONEDNN))) {
-            assertEquals(Backend.ONEDNN, ours.backend());
+            // Where oneDNN has no bf16 matmul (an AVX2 CPU) the session runs on Java, which must follow too.
+            assertEquals(Dnnl.bf16Unsupported().isEmpty() ? Backend.ONEDNN : Backend.JAVA, ours.backend());
             for (String prompt : prompts) {
                 int[] tokens = peer.tokenize(prompt, true);
                 peer.reset();
@@ -88,8 +135,8 @@ class OnednnBackendTest {
                     peer.decode(next, 0, 1);
                     ours.transformer().forward(next, 0, 1);
                 }
-                System.out.printf("%s, oneDNN backend: '%s' follows llama.cpp's greedy tokens for %d of %d steps%s%n",
-                        gguf.getFileName(), prompt.replace("\n", "\\n"), agreed, steps, end);
+                System.out.printf("%s, %s backend: '%s' follows llama.cpp's greedy tokens for %d of %d steps%s%n",
+                        gguf.getFileName(), ours.backend().label(), prompt.replace("\n", "\\n"), agreed, steps, end);
             }
         }
     }

@@ -140,6 +140,46 @@ class CliTest {
         assertEquals(List.of("pyramidkv: --model " + tiny + ": not a GGUF file (only 2 bytes long)"), run("info", "--model", tiny.toString()).errLines());
     }
 
+    private static Path stories260K() {
+        return ProcessRun.repo().resolve("models/stories260K.gguf");
+    }
+
+    @Test
+    void aTruncatedModelIsAOneLineFileErrorAndStatus1() throws Exception {
+        byte[] full = Files.readAllBytes(stories260K());
+        Path cutInData = Files.write(tmp.resolve("cut-in-data.gguf"), java.util.Arrays.copyOf(full, full.length / 2));
+        for (List<String> command : List.of(List.of("info"), List.of("generate", "--prompt", "Once"))) {
+            List<String> args = new ArrayList<>(command);
+            args.addAll(List.of("--model", cutInData.toString()));
+            Result r = run(args.toArray(String[]::new));
+            assertEquals(1, r.status(), r::toString);
+            assertEquals(1, r.errLines().size(), r::toString);
+            String line = r.errLines().getFirst();
+            assertTrue(line.startsWith("pyramidkv: " + cutInData + ": tensor '"), line);
+            assertTrue(line.contains(" offset at byte ") && line.contains("lies outside the data section of "), line);
+            assertFalse(line.contains("internal error"), line);
+        }
+        Path cutInHeader = Files.write(tmp.resolve("cut-in-header.gguf"), java.util.Arrays.copyOf(full, 100));
+        Result r = run("generate", "--model", cutInHeader.toString(), "--prompt", "Once");
+        assertEquals(1, r.status(), r::toString);
+        assertEquals(List.of("pyramidkv: " + cutInHeader + ": tensor_count at byte 8: value 48 cannot fit in a file of 100 bytes"),
+                r.errLines());
+    }
+
+    @Test
+    void bytesFromAFuzzedFileAreEscapedInTheOneLine() throws Exception {
+        byte[] image = Files.readAllBytes(stories260K());
+        // The first key, "tokenizer.ggml.tokens", starts at byte 32 after its 8-byte length; its value type follows at 53.
+        byte[] fuzz = {'t', 'o', 'k', 0, '\n', 0x1b, '[', '3', '1', 'm', '\r', '\n'};
+        System.arraycopy(fuzz, 0, image, 32, fuzz.length);
+        image[53] = 99;
+        Path fuzzed = Files.write(tmp.resolve("fuzzed.gguf"), image);
+        Result r = run("info", "--model", fuzzed.toString());
+        assertEquals(1, r.status(), r::toString);
+        assertEquals("pyramidkv: " + fuzzed + ": metadata 'tok\\x00\\x0A\\x1B[31m\\x0D\\x0Aml.tokens' type at byte 53:"
+                + " unknown value type 99\n", r.err());
+    }
+
     @Test
     void pyramidkvModelIsUsedWhenThereIsNoModelOption() {
         Path missing = tmp.resolve("from-env.gguf");
@@ -183,7 +223,7 @@ class CliTest {
         JsonNode stories = root.get("models").get(1);
         assertFalse(stories.get("default").asBoolean());
         assertTrue(stories.get("present").asBoolean(), stories::toString);
-        assertEquals(ProcessRun.repo().resolve("../shared/models/stories260K.gguf").normalize().toString(),
+        assertEquals(ProcessRun.repo().resolve("models/stories260K.gguf").toString(),
                 stories.get("path").asText());
     }
 

@@ -143,6 +143,27 @@ class GgufFileTest {
     }
 
     @Test
+    void textFromTheFileIsEscapedAndCutInMessages() {
+        String key = "a\u0000b\nc\u001b[2J\u202Ed" + "x".repeat(200);
+        byte[] img = new GgufBuilder().kvU32(key, 1).kvU32(key, 2).build();
+        GgufFormatException e = assertThrows(GgufFormatException.class, () -> parse(img));
+        // The second key starts after the header (24 bytes) and the first entry (8 + 213 bytes of UTF-8 + 4 + 4).
+        assertEquals("metadata key 'a\\x00b\\x0Ac\\x1B[2J\\x{202E}d" + "x".repeat(53) + "'... (147 more) at byte 253: duplicate key",
+                e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        assertEquals("plain text, ünïcödé and \\ stay", GgufFormatException.printable("plain text, ünïcödé and \\ stay"));
+    }
+
+    @Test
+    void openNamesTheFile(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        byte[] full = small().build();
+        Path cut = Files.write(dir.resolve("cut.gguf"), Arrays.copyOf(full, 30));
+        GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufFile.open(cut));
+        assertEquals(cut, e.file());
+        assertEquals(cut + ": tensor_count at byte 8: value 2 cannot fit in a file of 30 bytes", e.getMessage());
+    }
+
+    @Test
     void randomCorruptionNeverCrashesOrHangs() {
         byte[] img = small().build();
         java.util.Random rnd = new java.util.Random(42);

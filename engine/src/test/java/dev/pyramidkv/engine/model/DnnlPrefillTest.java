@@ -11,6 +11,7 @@ import dev.pyramidkv.engine.model.Float64Llama.Activations;
 import dev.pyramidkv.engine.model.Float64ReferenceTest.Diff;
 import dev.pyramidkv.engine.testing.OnednnBf16;
 import dev.pyramidkv.engine.testing.TestModels;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -28,6 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("smollm2")
 class DnnlPrefillTest {
 
+    @BeforeAll
+    static void needsBf16Gemms() {
+        OnednnBf16.assume();
+    }
+
     /**
      * SmolLM2 Q4_1: bf16 activations lose about what Q8 activations lose. Measured (3 prompts): oneDNN max|Δlogit|
      * 0.38–0.60, median 0.06–0.13; Java 0.64–0.69, median 0.10–0.18. Bound: no more than 1.25 × the Java path's
@@ -35,7 +41,6 @@ class DnnlPrefillTest {
      */
     @Test
     void smolLM2IsAsCloseToRealNumberMathAsLlamaCppsNumerics() throws Exception {
-        OnednnBf16.assume();
         try (Engine engine = Engine.load(TestModels.smollm2())) {
             for (String prompt : Float64ReferenceTest.SMOLLM2) {
                 int[] tokens = tokens(engine, prompt);
@@ -53,7 +58,6 @@ class DnnlPrefillTest {
      */
     @Test
     void stories260KWithinBf16Rounding() throws Exception {
-        OnednnBf16.assume();
         try (Engine engine = Engine.load(TestModels.stories260K())) {
             for (String prompt : Float64ReferenceTest.STORIES) {
                 int[] tokens = tokens(engine, prompt);

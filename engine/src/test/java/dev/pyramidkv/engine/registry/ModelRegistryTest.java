@@ -239,7 +239,7 @@ class ModelRegistryTest {
         ModelRegistry registry = ModelRegistry.standard(java.util.Map.of("PYRAMIDKV_HOME", cache.toString(),
                 "PYRAMIDKV_REPO", repo().toString()));
         Path stories = registry.resolve("stories260K", FetchProgress.SILENT);
-        assertEquals(repo().resolve("../shared/models/stories260K.gguf").normalize(), stories);
+        assertEquals(repo().resolve("models/stories260K.gguf"), stories);
         ModelException e = assertThrows(ModelException.class, () -> registry.resolve("llama", FetchProgress.SILENT));
         assertEquals("--model llama: no such file, and not a known model (smollm2, stories260K)", e.getMessage());
     }
@@ -255,13 +255,13 @@ class ModelRegistryTest {
     }
 
     @Test
-    void aModelBesideTheRepoThatIsMissingCannotBeFetchedAndSaysSo() {
+    void aModelOfTheRepoThatIsMissingCannotBeFetchedAndSaysSo() {
         Path fakeRepo = tmp.resolve("elsewhere/repo");
         ModelRegistry registry = new ModelRegistry(List.of(KnownModel.STORIES260K), cache, fakeRepo,
                 (p, v, d) -> { throw new AssertionError("nothing to download"); }, null);
         ModelException e = assertThrows(ModelException.class, () -> registry.ensure(KnownModel.STORIES260K, FetchProgress.SILENT));
-        assertEquals("stories260K: no file at " + tmp.resolve("elsewhere/shared/models/stories260K.gguf")
-                + " (it ships as ../shared/models/stories260K.gguf beside the repository and cannot be downloaded)", e.getMessage());
+        assertEquals("stories260K: no file at " + tmp.resolve("elsewhere/repo/models/stories260K.gguf")
+                + " (it ships in the repository as models/stories260K.gguf and cannot be downloaded)", e.getMessage());
 
         ModelRegistry noRepo = new ModelRegistry(List.of(KnownModel.STORIES260K), cache, null, (p, v, d) -> null, null);
         assertEquals(ModelStatus.State.MISSING, noRepo.status(KnownModel.STORIES260K).state());

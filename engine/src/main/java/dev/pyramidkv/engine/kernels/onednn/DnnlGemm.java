@@ -3,6 +3,7 @@ package dev.pyramidkv.engine.kernels.onednn;
 import dev.pyramidkv.dnnl.DnnlEngine;
 import dev.pyramidkv.dnnl.Matmul;
 import dev.pyramidkv.dnnl.MatmulSpec;
+import dev.pyramidkv.dnnl.WeightsLayout;
 
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
@@ -11,7 +12,8 @@ import java.util.Map;
 /**
  * Prefill GEMMs on oneDNN: {@code out[m][n] (f32) = src[m][k] (bf16) · W[n][k]ᵀ (bf16)}, for several rows at
  * once. One primitive per shape and weights layout, created on first use and kept: the full chunks of every
- * prompt share one; a prompt's last chunk has its own (the most recent {@link #KEPT} shapes are kept).
+ * prompt share one; a prompt's last chunk has its own (the most recent {@link #KEPT} shapes are kept). A packed
+ * matrix hands each primitive its weights in the layout that primitive chose ({@link Bf16Matrix#data}).
  * Not thread-safe (one session's thread).
  */
 public final class DnnlGemm implements AutoCloseable {
@@ -37,20 +39,16 @@ public final class DnnlGemm implements AutoCloseable {
      * {@code [m][w.n()]} dense.
      */
     public void run(MemorySegment src, int m, Bf16Matrix w, MemorySegment out) {
-        matmul(m, w).execute(src, w.data(), out);
+        Matmul mm = matmul(m, w);
+        mm.execute(src, w.data(mm), out);
     }
 
     private Matmul matmul(int m, Bf16Matrix w) {
         if (m <= 0 || m > (1 << 20)) throw new IllegalArgumentException("rows must be in [1, 2^20], got " + m);
-        long key = ((long) m << 42) | ((long) w.k() << 21) | w.n() | (w.packedDesc() == null ? 0 : 1L << 63);
+        long key = ((long) m << 42) | ((long) w.k() << 21) | w.n() | (w.layout() == WeightsLayout.ANY ? 1L << 63 : 0);
         Matmul mm = byShape.get(key);
         if (mm == null) {
             mm = Matmul.create(engine, MatmulSpec.bf16(m, w.k(), w.n(), w.layout()));
-            if (w.packedDesc() != null && !mm.weightsDesc().sameAs(w.packedDesc())) {
-                mm.close();
-                throw new IllegalStateException("oneDNN wants weights laid out as " + mm.weightsDesc() + " for " + m
-                        + " rows but they were packed as " + w.packedDesc() + " (k=" + w.k() + ", n=" + w.n() + ")");
-            }
             byShape.put(key, mm);
         }
         return mm;

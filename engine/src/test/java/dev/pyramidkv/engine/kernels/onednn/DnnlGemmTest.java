@@ -2,6 +2,9 @@ package dev.pyramidkv.engine.kernels.onednn;
 
 import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.dnnl.DnnlEngine;
+import dev.pyramidkv.dnnl.Matmul;
+import dev.pyramidkv.dnnl.MatmulSpec;
+import dev.pyramidkv.dnnl.WeightsLayout;
 import dev.pyramidkv.engine.api.Engine;
 import dev.pyramidkv.engine.gguf.GgufTensor;
 import dev.pyramidkv.engine.model.LlamaWeights;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import java.util.function.BiConsumer;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -48,6 +52,28 @@ class DnnlGemmTest {
             assertEquals(576 + 192 + 192, qkv.n());
             for (int m : new int[]{256, 37, 1}) check(gemm, qkv, m, arena, w.wq(), w.wk(), w.wv());
             assertEquals(3, gemm.primitives());
+            System.out.println("oneDNN asked for " + qkv.layouts() + " weights layout(s) for 256, 37 and 1 rows");
+        }
+    }
+
+    /**
+     * A matmul that wants the weights in a layout they were not packed in (on AMX oneDNN picks another blocking for
+     * some row counts; here, simply a plain [k][n] matmul) gets a copy in its layout, made once and then reused.
+     */
+    @Test
+    void aMatmulWantingAnotherLayoutGetsItsOwnCopy() {
+        LlamaWeights.Layer w = smol.model().weights.layers[3];
+        try (Arena arena = Arena.ofConfined();
+             Matmul kn = Matmul.create(dnnl, MatmulSpec.bf16(5, 576, 576, WeightsLayout.KN))) {
+            Bf16Matrix wo = Bf16Matrix.pack(dnnl, arena, 256, w.wo());
+            assertEquals(1, wo.layouts());
+            long packedBytes = wo.byteSize();
+            MemorySegment data = wo.data(kn);
+            assertEquals(2, wo.layouts());
+            assertEquals(packedBytes + 2L * 576 * 576, wo.byteSize());
+            assertSame(data, wo.data(kn));
+            check(wo, 5, arena, (src, out) -> kn.execute(src, wo.data(kn), out), w.wo());
+            assertEquals(2, wo.layouts());
         }
     }
 
@@ -97,11 +123,15 @@ class DnnlGemmTest {
      * oneDNN sums k products in f32: allowed error 2⁻¹⁸·Σ|xᵢwᵢ| per output (k ≤ 1536 roundings of 2⁻²⁴, with margin).
      */
     private static void check(DnnlGemm gemm, Bf16Matrix w, int m, Arena arena, GgufTensor... parts) {
+        check(w, m, arena, (src, out) -> gemm.run(src, m, w, out), parts);
+    }
+
+    private static void check(Bf16Matrix w, int m, Arena arena, BiConsumer<MemorySegment, MemorySegment> product, GgufTensor... parts) {
         int k = w.k(), n = w.n();
         MemorySegment src = arena.allocate(2L * m * k, 64), out = arena.allocate(4L * m * n, 64);
         Random rnd = new Random(m * 31L + n);
         for (long i = 0; i < (long) m * k; i++) src.setAtIndex(JAVA_SHORT, i, Bf16.bits((float) rnd.nextGaussian()));
-        gemm.run(src, m, w, out);
+        product.accept(src, out);
         MemorySegment rows = arena.allocate(2L * n * k, 64);
         long row = 0;
         for (GgufTensor t : parts) {
