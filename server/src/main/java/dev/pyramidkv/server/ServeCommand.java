@@ -8,6 +8,8 @@ import dev.pyramidkv.engine.cli.Options;
 import dev.pyramidkv.engine.cli.ParsedArgs;
 import dev.pyramidkv.engine.cli.RunOptions;
 import dev.pyramidkv.engine.cli.UsageException;
+import dev.pyramidkv.engine.registry.KnownModel;
+import dev.pyramidkv.engine.registry.ModelRegistry;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +30,7 @@ public final class ServeCommand implements Command {
     @Override
     public Options options() {
         Options o = new Options().modelOption()
-                .value("--model-id", "NAME", "the model's name in the API (default: the --model name, or the file name without .gguf)")
+                .value("--model-id", "NAME", "the model's name in the API (default: its known name, e.g. smollm2, or the file name without .gguf)")
                 .value("--host", "ADDR", "address to listen on (default 127.0.0.1)")
                 .value("--port", "N", "port to listen on (default 8080; 0 = any free port)")
                 .value("--max-kv-bytes", "SIZE", "KV cache memory of all running requests together, e.g. 512m, 2g (default 1g)")
@@ -47,7 +49,7 @@ public final class ServeCommand implements Command {
     public int run(ParsedArgs args, CliContext cli) throws Exception {
         PolicyConfig policy = RunOptions.policy(args);
         Path model = cli.model(args);
-        ServerSettings defaults = ServerSettings.defaults(modelId(args, model), args.intValue("--port", 8080, 0, 65535));
+        ServerSettings defaults = ServerSettings.defaults(modelId(args, model, cli.models()), args.intValue("--port", 8080, 0, 65535));
         ServerSettings settings = defaults.withHost(args.string("--host", defaults.host()))
                 .withPolicy(policy)
                 .withBackend(RunOptions.backend(args))
@@ -78,11 +80,12 @@ public final class ServeCommand implements Command {
         return 0;
     }
 
-    private static String modelId(ParsedArgs args, Path model) {
+    private static String modelId(ParsedArgs args, Path model, ModelRegistry models) {
         if (args.has("--model-id")) return args.string("--model-id", "");
         String given = args.string(Options.MODEL).orElse("");
         if (!given.isEmpty() && !given.contains("/") && !given.endsWith(".gguf")) return given;   // a known model name
         String file = model.getFileName().toString();
+        for (KnownModel known : models.models()) if (known.fileName().equals(file)) return known.name();   // e.g. the default model
         return file.endsWith(".gguf") ? file.substring(0, file.length() - 5) : file;
     }
 
