@@ -47,15 +47,19 @@ public final class ServeCommand implements Command {
 
     @Override
     public int run(ParsedArgs args, CliContext cli) throws Exception {
+        // every option is checked before the model is looked for (which may download it)
         PolicyConfig policy = RunOptions.policy(args);
+        long maxKvBytes = size(args, "--max-kv-bytes", 1L << 30);
+        long maxBody = size(args, "--max-body", 1L << 20);
+        int port = args.intValue("--port", 8080, 0, 65535);
         Path model = cli.model(args);
-        ServerSettings defaults = ServerSettings.defaults(modelId(args, model, cli.models()), args.intValue("--port", 8080, 0, 65535));
+        ServerSettings defaults = ServerSettings.defaults(modelId(args, model, cli.models()), port);
         ServerSettings settings = defaults.withHost(args.string("--host", defaults.host()))
                 .withPolicy(policy)
                 .withBackend(RunOptions.backend(args))
                 .withSessions(args.intValue("--max-sessions", defaults.maxSessions(), 1, 4096), args.intValue("--threads", 1, 1, 1024))
-                .withMemory(size(args, "--max-kv-bytes", defaults.maxKvBytes()), args.intValue("--queue", defaults.queueLimit(), 0, 1 << 20))
-                .withLimits(size(args, "--max-body", defaults.maxBodyBytes()),
+                .withMemory(maxKvBytes, args.intValue("--queue", defaults.queueLimit(), 0, 1 << 20))
+                .withLimits(maxBody,
                         Duration.ofSeconds(args.intValue("--read-timeout", 30, 1, 86_400)),
                         args.intValue("--max-tokens", defaults.defaultMaxTokens(), 1, 1 << 20),
                         Duration.ofSeconds(args.intValue("--shutdown-deadline", 10, 0, 86_400)));
