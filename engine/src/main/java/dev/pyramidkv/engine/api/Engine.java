@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A loaded model: the mapped GGUF file, its weights, tokenizer and chat template. Load once and share:
  * it is immutable and thread-safe; each conversation is a {@link Session}. Closing the engine closes its
- * sessions and unmaps the file.
+ * sessions and unmaps the file; closing it again does nothing, and a closed engine refuses new sessions.
+ * Close it only when no session is generating: its sessions' memory is freed under them.
  */
 public final class Engine implements AutoCloseable {
     private final Path path;
@@ -29,6 +30,7 @@ public final class Engine implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final ChatTemplate chatTemplate;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private boolean closed;                   // guarded by this
     private PrefillWeights prefillWeights;   // packed on the first oneDNN session, shared by all
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     private static volatile boolean warnedNoDnnl;
@@ -65,9 +67,26 @@ public final class Engine implements AutoCloseable {
 
     /** Opens a conversation; close it to free its native memory. */
     public Session newSession(SessionConfig config) {
+        checkOpen();
         Session s = new Session(this, config);
-        sessions.add(s);
-        return s;
+        synchronized (this) {
+            if (!closed) {
+                sessions.add(s);
+                return s;
+            }
+        }
+        s.close();   // the engine closed while the session was being set up
+        throw closedError();
+    }
+
+    public synchronized boolean isClosed() { return closed; }
+
+    private synchronized void checkOpen() {
+        if (closed) throw closedError();
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException("engine " + path.getFileName() + " is closed: it opens no more sessions");
     }
 
     void closed(Session s) { sessions.remove(s); }
@@ -94,6 +113,7 @@ public final class Engine implements AutoCloseable {
      * first call (about a second for a small model) and kept until the engine closes.
      */
     public synchronized PrefillWeights prefillWeights() {
+        checkOpen();
         if (prefillWeights == null) {
             try (DnnlEngine dnnl = DnnlEngine.create()) {
                 prefillWeights = PrefillWeights.packed(model, dnnl, arena);
@@ -117,6 +137,10 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
         for (Session s : sessions) s.close();
         arena.close();
         file.close();

@@ -21,6 +21,13 @@ import java.util.List;
  * One conversation with a model: its KV cache, activations and worker threads, all freed by
  * {@link #close()}. Calls continue the same sequence (the cache is reused across turns) until
  * {@link #reset()}. One thread at a time; {@link #cancel()} may be called from any thread.
+ *
+ * <p>Cancellation: {@code cancel()} stops the generation in progress, or, when none is, the next one, so a
+ * cancel racing with the start of a generation is never lost. A generation consumes the cancel: it ends
+ * with {@link StopReason#CANCELLED} if it saw it, and the next one starts uncancelled either way. Seen
+ * before the prefill, nothing is prefilled and the sequence is unchanged; seen after it, the prompt stays
+ * in the cache and the tokens generated so far are returned. A running prefill is not interrupted: the
+ * cancel takes effect when it ends, before the first token is sampled.
  */
 public final class Session implements AutoCloseable {
     private final Engine engine;
@@ -86,7 +93,7 @@ public final class Session implements AutoCloseable {
 
     public Transformer transformer() { return transformer; }
 
-    /** Asks a running generation to stop after the current token. */
+    /** Stops the running generation after the current token, or the next generation before its prefill. */
     public void cancel() { cancelled = true; }
 
     /** Forgets the conversation; the memory stays reserved for the next one. */
@@ -122,6 +129,7 @@ public final class Session implements AutoCloseable {
         Tokenizer tok = engine.tokenizer();
         boolean bos = length == 0 && tok.addsBos() && !delta.startsWith(tok.piece(tok.bos()));
         Generation g = generate(tok.encode(delta, bos, true), params, listener);
+        if (g.promptTokens() == 0) return g;   // cancelled before the prefill: the turn never happened
         messages.clear();
         messages.addAll(next);
         messages.add(Message.assistant(g.text()));
@@ -150,7 +158,10 @@ public final class Session implements AutoCloseable {
             throw new IllegalArgumentException("prompt of " + prompt.length + " tokens" + (length > 0 ? " after " + length + " earlier ones" : "")
                     + " exceeds the context length of " + contextLength + " tokens");
         }
-        cancelled = false;
+        if (cancelled) {
+            cancelled = false;
+            return new Generation("", new int[0], 0, StopReason.CANCELLED, 0, 0, 0, 0);
+        }
         long t0 = System.nanoTime();
         transformer.forward(prompt, 0, prompt.length);
         System.arraycopy(prompt, 0, sequence, length, prompt.length);
@@ -178,6 +189,7 @@ public final class Session implements AutoCloseable {
             sequence[length++] = token;
             steps++;
         }
+        cancelled = false;   // consumed: a cancel that came during this generation does not reach the next
         long t2 = System.nanoTime();
         long heap = pool.allocatedBytes() - heap0;
         return new Generation(out.finish(generated, count), Arrays.copyOf(generated, count), prompt.length, reason, t1 - t0, t2 - t1, steps, heap);

@@ -1,10 +1,15 @@
 package dev.pyramidkv.engine.cli;
 
 import java.util.List;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
 
-/** {@code pyramidkv}: the entry point of the jar. The commands are listed here, one line each. */
+/**
+ * {@code pyramidkv}: the entry point of the jar. The engine's commands are listed here, one line each; modules
+ * that depend on the engine (the server's {@code serve}) add theirs as {@link Command} services.
+ */
 public final class Main {
-    /** Every command, in the order {@code pyramidkv --help} lists them. */
+    /** The engine's commands, in the order {@code pyramidkv --help} lists them. */
     static final List<Command> COMMANDS = List.of(
             new InfoCommand(),
             new ModelsCommand(),
@@ -25,7 +30,8 @@ public final class Main {
         // Warnings of the library (e.g. "prefill runs on the Java backend") as one line like our errors, not
         // java.util.logging's two with a timestamp. Set before any logger exists; a user's setting wins.
         if (System.getProperty(LOG_FORMAT) == null) System.setProperty(LOG_FORMAT, "pyramidkv: %4$s: %5$s%6$s%n");
-        int status = new Cli(COMMANDS).run(args, System.out, System.err, System.getenv(), null, stderrIsTerminal());
+        List<Command> commands = Stream.concat(COMMANDS.stream(), ServiceLoader.load(Command.class).stream().map(ServiceLoader.Provider::get)).toList();
+        int status = new Cli(commands).run(args, System.out, System.err, System.getenv(), null, stderrIsTerminal());
         System.out.flush();
         System.exit(status);
     }

@@ -11,18 +11,18 @@ import dev.pyramidkv.engine.api.SessionConfig;
 
 import java.util.List;
 
-/** The option groups shared by generate, chat, bench, profile and eval: KV policy, sampling, session. */
-final class RunOptions {
+/** The option groups shared by generate, chat, bench, profile, eval (and serve, in the server module): KV policy, sampling, session. */
+public final class RunOptions {
     private RunOptions() {}
 
-    static Options policy(Options o) {
+    public static Options policy(Options o) {
         return policyTuning(o.value("--policy", "NAME", "KV cache policy: full|streaming|h2o|snapkv|pyramid|adakv (default full)")
                 .value("--budget", "N", "average KV tokens per layer, window included (default 128; not for full)"))
                 .value("--max-kv", "N", "decode-time cap, average tokens per layer: the cache never grows past it");
     }
 
     /** The settings of a policy beyond its name and budget (shared by every configuration of an eval grid). */
-    static Options policyTuning(Options o) {
+    public static Options policyTuning(Options o) {
         return o.value("--window", "N", "observation window, always kept (default 8)")
                 .value("--beta", "X", "PyramidKV β: the top layer keeps (budget-window)/β (default 20)")
                 .value("--kernel", "N", "odd pooling kernel for the scores (default 7)")
@@ -32,12 +32,12 @@ final class RunOptions {
                 .value("--kv-type", "TYPE", "how K/V rows are stored: f32 (default), f16 or q8_0 (about 0.27× the bytes of f32)");
     }
 
-    static PolicyConfig policy(ParsedArgs a) {
+    public static PolicyConfig policy(ParsedArgs a) {
         return policy(a, "full");
     }
 
     /** The policy the options describe; {@code --budget} defaults to 128 for every policy but full. */
-    static PolicyConfig policy(ParsedArgs a, String defaultPolicy) {
+    public static PolicyConfig policy(ParsedArgs a, String defaultPolicy) {
         String name = a.string("--policy", defaultPolicy);
         PolicyConfig.Builder b;
         try {
@@ -53,7 +53,7 @@ final class RunOptions {
     }
 
     /** Applies the {@link #policyTuning(Options)} options that were given to {@code b}. */
-    static PolicyConfig.Builder tune(PolicyConfig.Builder b, ParsedArgs a) {
+    public static PolicyConfig.Builder tune(PolicyConfig.Builder b, ParsedArgs a) {
         if (a.has("--window")) b.window(a.intValue("--window", 8));
         if (a.has("--beta")) b.beta(a.doubleValue("--beta", 20));
         if (a.has("--kernel")) b.kernel(a.intValue("--kernel", 7));
@@ -70,7 +70,7 @@ final class RunOptions {
         return b;
     }
 
-    static Options sampling(Options o) {
+    public static Options sampling(Options o) {
         return o.value("--max-tokens", "N", "tokens to generate at most (default 256)")
                 .value("--temperature", "T", "0 = greedy (default 0)")
                 .value("--top-k", "N", "keep the N most likely tokens (default 40; 0 = off)")
@@ -81,7 +81,7 @@ final class RunOptions {
                 .value("--stop", "TEXT", "stop when TEXT appears (the text ends before it)");
     }
 
-    static GenerationParams sampling(ParsedArgs a) {
+    public static GenerationParams sampling(ParsedArgs a) {
         return new GenerationParams(
                 a.intValue("--max-tokens", 256, 0, Integer.MAX_VALUE),
                 (float) a.doubleValue("--temperature", 0),
@@ -94,25 +94,25 @@ final class RunOptions {
                 a.string("--stop").map(List::of).orElse(List.of()));
     }
 
-    static Options session(Options o) {
+    public static Options session(Options o) {
         return threads(o).value("--context", "N", "context length, at most the model's (default: the model's)")
                 .value("--backend", "onednn|java", "prompt prefill: oneDNN bf16 GEMMs (default; Java if libdnnl is missing) "
                         + "or Java kernels with llama.cpp's exact numerics");
     }
 
-    static SessionConfig session(ParsedArgs a, PolicyConfig policy, int decodeHeadroom) {
+    public static SessionConfig session(ParsedArgs a, PolicyConfig policy, int decodeHeadroom) {
         return new SessionConfig(policy, threads(a), a.intValue("--context", 0, 0, 1 << 20), decodeHeadroom, backend(a));
     }
 
-    static Options threads(Options o) {
+    public static Options threads(Options o) {
         return o.value("--threads", "N", "worker threads (default: all cores)");
     }
 
-    static int threads(ParsedArgs a) {
+    public static int threads(ParsedArgs a) {
         return a.intValue("--threads", Runtime.getRuntime().availableProcessors(), 1, 1024);
     }
 
-    static Backend backend(ParsedArgs a) {
+    public static Backend backend(ParsedArgs a) {
         try {
             return Backend.parse(a.string("--backend", "onednn"));
         } catch (IllegalArgumentException e) {
