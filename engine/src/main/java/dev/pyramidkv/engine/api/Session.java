@@ -16,6 +16,8 @@ import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 /**
  * One conversation with a model: its KV cache, activations and worker threads, all freed by
@@ -26,8 +28,10 @@ import java.util.List;
  * cancel racing with the start of a generation is never lost. A generation consumes the cancel: it ends
  * with {@link StopReason#CANCELLED} if it saw it, and the next one starts uncancelled either way. Seen
  * before the prefill, nothing is prefilled and the sequence is unchanged; seen after it, the prompt stays
- * in the cache and the tokens generated so far are returned. A running prefill is not interrupted: the
- * cancel takes effect when it ends, before the first token is sampled.
+ * in the cache and the tokens generated so far are returned. The prefill of a first prompt (an empty cache)
+ * stops between layers (and between chunks of the Java backend): the cache is emptied, as after
+ * {@link #reset()}. The prefill of a later turn runs to its end, then the cancel takes effect before the
+ * first token is sampled.
  */
 public final class Session implements AutoCloseable {
     private final Engine engine;
@@ -47,6 +51,7 @@ public final class Session implements AutoCloseable {
     private final List<Message> messages = new ArrayList<>();
     private String rendered = "";        // the chat so far as the template renders it, replies included
     private volatile boolean cancelled;
+    private final BooleanSupplier cancelRequested = () -> cancelled;
     private boolean closed;
 
     Session(Engine engine, SessionConfig config) {
@@ -163,7 +168,13 @@ public final class Session implements AutoCloseable {
             return new Generation("", new int[0], 0, StopReason.CANCELLED, 0, 0, 0, 0);
         }
         long t0 = System.nanoTime();
-        transformer.forward(prompt, 0, prompt.length);
+        try {
+            transformer.forward(prompt, 0, prompt.length, List.of(), cancelRequested);
+        } catch (CancellationException stopped) {   // a first prompt's prefill: the cache is empty again
+            cancelled = false;
+            reset();
+            return new Generation("", new int[0], 0, StopReason.CANCELLED, System.nanoTime() - t0, 0, 0, 0);
+        }
         System.arraycopy(prompt, 0, sequence, length, prompt.length);
         length += prompt.length;
         unfed = -1;

@@ -19,6 +19,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -118,12 +120,20 @@ public final class Transformer {
         forward(tokens, offset, n, List.of());
     }
 
+    public void forward(int[] tokens, int offset, int n, List<KvCache> forks) {
+        forward(tokens, offset, n, forks, NEVER);
+    }
+
+    private static final BooleanSupplier NEVER = () -> false;
+
     /**
      * Runs {@code n} new tokens and leaves the last one's logits in {@link #logits()}. When the cache is
      * empty this is a prompt prefill, and {@code forks} (empty caches of the same window) are compressed
-     * from the same staged K/V and scores as the session's cache.
+     * from the same staged K/V and scores as the session's cache. A prompt prefill asks {@code stop} before
+     * each layer (and each chunk of the Java path): when it answers true, the cache and the forks are emptied
+     * and {@link CancellationException} is thrown. Later tokens (decode, a new turn) are not interrupted.
      */
-    public void forward(int[] tokens, int offset, int n, List<KvCache> forks) {
+    public void forward(int[] tokens, int offset, int n, List<KvCache> forks, BooleanSupplier stop) {
         int start = position();
         boolean prompt = start == 0;
         if (n <= 0) throw new IllegalArgumentException("forward needs at least one token");
@@ -148,11 +158,13 @@ public final class Transformer {
         if (onDnnl) prefill.begin();
         for (int l = 0; l <= lastLayer; l++) {
             LlamaWeights.Layer w = model.weights.layers[l];
+            if (prompt) stopIfAsked(stop, forks, l, 0);
             if (keepColumnSums) s.columnSums.asSlice(0, 4L * c.heads() * n).fill((byte) 0);
             if (onDnnl) {
                 prefill.layer(l, n, keepWindow, keepColumnSums, l < lastLayer);
             } else {
                 for (int r0 = 0; r0 < n; r0 += s.chunk) {
+                    if (prompt && r0 > 0) stopIfAsked(stop, forks, l, r0);
                     int m = Math.min(s.chunk, n - r0);
                     int ubatchStart = r0 / UBATCH * UBATCH;
                     boolean batch = Math.min(UBATCH, n - ubatchStart) > 1;   // chunks never straddle micro-batches
@@ -171,6 +183,14 @@ public final class Transformer {
         rmsNorm(s.xb, 0, s.x, 4L * (n - 1) * dim, model.weights.outputNorm, dim, c.rmsEps());
         s.matmul.prepare(s.xb, 1, dim, quantized(model.weights.output), false);
         s.matmul.apply(model.weights.output, s.logits);
+    }
+
+    /** Between layers and chunks of a prompt prefill: a stop request empties the caches it was filling. */
+    private void stopIfAsked(BooleanSupplier stop, List<KvCache> forks, int layer, int row) {
+        if (!stop.getAsBoolean()) return;
+        cache.clear();
+        for (KvCache f : forks) f.clear();
+        throw new CancellationException("prefill stopped at layer " + layer + ", row " + row);
     }
 
     private void checkForks(List<KvCache> forks, boolean prompt) {
