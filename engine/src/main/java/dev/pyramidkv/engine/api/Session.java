@@ -35,6 +35,7 @@ public final class Session implements AutoCloseable {
     private final int contextLength;
     private final int[] sequence;        // every token in the cache's sequence, by position
     private final int[] generated;       // the current generation's tokens
+    private final long[] stepNanos;      // the current generation's decode step times
     private int length;
     private int unfed = -1;              // the last generated token when a generation stopped before feeding it
     private final List<Message> messages = new ArrayList<>();
@@ -63,6 +64,7 @@ public final class Session implements AutoCloseable {
             this.sampler = new Sampler(c.vocab());
             this.sequence = new int[contextLength];
             this.generated = new int[contextLength];
+            this.stepNanos = new long[contextLength];
         } catch (RuntimeException e) {
             if (dnnlEngine != null) dnnlEngine.close();
             arena.close();
@@ -163,12 +165,13 @@ public final class Session implements AutoCloseable {
         sampler.reset(params, sequence, length);
         Output out = new Output(tok, params.stop(), listener);
         int count = 0, steps = 0;
+        long stepStart = t1;
         StopReason reason = StopReason.MAX_TOKENS;
         while (true) {
             if (count >= params.maxTokens()) { reason = StopReason.MAX_TOKENS; break; }
             if (cancelled) { reason = StopReason.CANCELLED; break; }
             int token = sampler.sample(transformer.logits());
-            if (tok.isEog(token)) { reason = StopReason.END_OF_TEXT; break; }
+            if (tok.isEog(token) && !params.ignoreEos()) { reason = StopReason.END_OF_TEXT; break; }
             generated[count++] = token;
             sampler.accept(token);
             if (out.push(token)) { reason = StopReason.STOP_STRING; break; }
@@ -176,11 +179,14 @@ public final class Session implements AutoCloseable {
             if (count >= params.maxTokens()) { reason = StopReason.MAX_TOKENS; unfed = token; break; }
             transformer.forward(token);
             sequence[length++] = token;
-            steps++;
+            long now = System.nanoTime();
+            stepNanos[steps++] = now - stepStart;
+            stepStart = now;
         }
         long t2 = System.nanoTime();
         long heap = pool.allocatedBytes() - heap0;
-        return new Generation(out.finish(generated, count), Arrays.copyOf(generated, count), prompt.length, reason, t1 - t0, t2 - t1, steps, heap);
+        return new Generation(out.finish(generated, count), Arrays.copyOf(generated, count), prompt.length, reason, t1 - t0, t2 - t1, steps, heap,
+                Arrays.copyOf(stepNanos, steps));
     }
 
     private void checkOpen() {

@@ -82,7 +82,8 @@ final class RunOptions {
                 (float) a.doubleValue("--repeat-penalty", 1),
                 64,
                 a.longValue("--seed", 42),
-                a.string("--stop").map(List::of).orElse(List.of()));
+                a.string("--stop").map(List::of).orElse(List.of()),
+                false);
     }
 
     static Options session(Options o) {
