@@ -87,7 +87,12 @@ final class RunOptions {
     }
 
     static Options session(Options o) {
-        return threads(o).value("--context", "N", "context length, at most the model's (default: the model's)")
+        return contextAndBackend(threads(o));
+    }
+
+    /** The session options but {@code --threads}, for a command whose thread default differs (bench). */
+    static Options contextAndBackend(Options o) {
+        return o.value("--context", "N", "context length, at most the model's (default: the model's)")
                 .value("--backend", "onednn|java", "prompt prefill: oneDNN bf16 GEMMs (default; Java if libdnnl is missing) "
                         + "or Java kernels with llama.cpp's exact numerics");
     }
