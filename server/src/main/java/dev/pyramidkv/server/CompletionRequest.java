@@ -75,7 +75,7 @@ record CompletionRequest(String model, List<Message> messages, String prompt, Ge
             JsonNode options = object(root, "stream_options");
             includeUsage = has(options, "include_usage") && bool(options, "include_usage");
         }
-        GenerationParams params = new GenerationParams(maxTokens, temperature, 0, topP, 0f, 1f, 64, seed, stops(root));
+        GenerationParams params = new GenerationParams(maxTokens, temperature, 0, topP, 0f, 1f, 64, seed, stops(root), false);
         return new CompletionRequest(model, messages, prompt, params, policy(root, defaultPolicy), stream, includeUsage);
     }
 

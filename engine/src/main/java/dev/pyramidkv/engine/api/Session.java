@@ -46,6 +46,7 @@ public final class Session implements AutoCloseable {
     private final int contextLength;
     private final int[] sequence;        // every token in the cache's sequence, by position
     private final int[] generated;       // the current generation's tokens
+    private final long[] stepNanos;      // the current generation's decode step times
     private int length;
     private int unfed = -1;              // the last generated token when a generation stopped before feeding it
     private final List<Message> messages = new ArrayList<>();
@@ -75,6 +76,7 @@ public final class Session implements AutoCloseable {
             this.sampler = new Sampler(c.vocab());
             this.sequence = new int[contextLength];
             this.generated = new int[contextLength];
+            this.stepNanos = new long[contextLength];
         } catch (RuntimeException e) {
             if (dnnlEngine != null) dnnlEngine.close();
             arena.close();
@@ -165,7 +167,7 @@ public final class Session implements AutoCloseable {
         }
         if (cancelled) {
             cancelled = false;
-            return new Generation("", new int[0], 0, StopReason.CANCELLED, 0, 0, 0, 0);
+            return new Generation("", new int[0], 0, StopReason.CANCELLED, 0, 0, 0, 0, new long[0]);
         }
         long t0 = System.nanoTime();
         try {
@@ -173,7 +175,7 @@ public final class Session implements AutoCloseable {
         } catch (CancellationException stopped) {   // a first prompt's prefill: the cache is empty again
             cancelled = false;
             reset();
-            return new Generation("", new int[0], 0, StopReason.CANCELLED, System.nanoTime() - t0, 0, 0, 0);
+            return new Generation("", new int[0], 0, StopReason.CANCELLED, System.nanoTime() - t0, 0, 0, 0, new long[0]);
         }
         System.arraycopy(prompt, 0, sequence, length, prompt.length);
         length += prompt.length;
@@ -185,12 +187,13 @@ public final class Session implements AutoCloseable {
         sampler.reset(params, sequence, length);
         Output out = new Output(tok, params.stop(), listener);
         int count = 0, steps = 0;
+        long stepStart = t1;
         StopReason reason = StopReason.MAX_TOKENS;
         while (true) {
             if (count >= params.maxTokens()) { reason = StopReason.MAX_TOKENS; break; }
             if (cancelled) { reason = StopReason.CANCELLED; break; }
             int token = sampler.sample(transformer.logits());
-            if (tok.isEog(token)) { reason = StopReason.END_OF_TEXT; break; }
+            if (tok.isEog(token) && !params.ignoreEos()) { reason = StopReason.END_OF_TEXT; break; }
             generated[count++] = token;
             sampler.accept(token);
             if (out.push(token)) { reason = StopReason.STOP_STRING; break; }
@@ -198,12 +201,15 @@ public final class Session implements AutoCloseable {
             if (count >= params.maxTokens()) { reason = StopReason.MAX_TOKENS; unfed = token; break; }
             transformer.forward(token);
             sequence[length++] = token;
-            steps++;
+            long now = System.nanoTime();
+            stepNanos[steps++] = now - stepStart;
+            stepStart = now;
         }
         cancelled = false;   // consumed: a cancel that came during this generation does not reach the next
         long t2 = System.nanoTime();
         long heap = pool.allocatedBytes() - heap0;
-        return new Generation(out.finish(generated, count), Arrays.copyOf(generated, count), prompt.length, reason, t1 - t0, t2 - t1, steps, heap);
+        return new Generation(out.finish(generated, count), Arrays.copyOf(generated, count), prompt.length, reason, t1 - t0, t2 - t1, steps, heap,
+                Arrays.copyOf(stepNanos, steps));
     }
 
     private void checkOpen() {

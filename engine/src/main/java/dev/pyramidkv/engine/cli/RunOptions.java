@@ -91,12 +91,18 @@ public final class RunOptions {
                 (float) a.doubleValue("--repeat-penalty", 1),
                 64,
                 a.longValue("--seed", 42),
-                a.string("--stop").map(List::of).orElse(List.of()));
+                a.string("--stop").map(List::of).orElse(List.of()),
+                false);
     }
 
     public static Options session(Options o) {
-        return threads(o).value("--context", "N", "context length, at most the model's (default: the model's)")
-                .value("--backend", "onednn|java", "prompt prefill: oneDNN bf16 GEMMs (default; Java if libdnnl is missing) "
+        return contextAndBackend(threads(o));
+    }
+
+    /** The session options but {@code --threads}, for a command whose thread default differs (bench). */
+    static Options contextAndBackend(Options o) {
+        return o.value("--context", "N", "context length, at most the model's (default: the model's)")
+                .value("--backend", "onednn|java", "prompt prefill: oneDNN bf16 GEMMs (default; Java where libdnnl is missing or has no bf16, e.g. AVX2 CPUs) "
                         + "or Java kernels with llama.cpp's exact numerics");
     }
 

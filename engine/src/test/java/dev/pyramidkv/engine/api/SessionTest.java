@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -36,6 +37,27 @@ class SessionTest {
             assertEquals(40, g.generatedTokens());
             assertEquals(StopReason.MAX_TOKENS, g.stopReason());
             assertTrue(g.prefillTokensPerSecond() > 0 && g.decodeTokensPerSecond() > 0);
+        }
+    }
+
+    /** SmolLM2, because stories260K never emits its end-of-text token. */
+    @Test
+    void ignoreEosDecodesPastTheEndOfText() throws Exception {
+        try (Engine smol = Engine.load(TestModels.smollm2());
+             Session s = smol.newSession(SessionConfig.defaults().withThreads(2).withContextLength(256).withBackend(Backend.JAVA))) {
+            Generation free = s.chat("What is 2+2?", GenerationParams.greedy().withMaxTokens(64), null);
+            assertEquals(StopReason.END_OF_TEXT, free.stopReason(), "the answer must end on its own for this test to mean anything");
+            int k = free.generatedTokens();
+            s.reset();
+            Generation g = s.chat("What is 2+2?", GenerationParams.greedy().withMaxTokens(k + 4).withIgnoreEos(true), null);
+            assertEquals(StopReason.MAX_TOKENS, g.stopReason());
+            assertEquals(k + 4, g.generatedTokens());
+            assertArrayEquals(free.tokens(), Arrays.copyOf(g.tokens(), k));
+            assertTrue(smol.tokenizer().isEog(g.tokens()[k]), "the end-of-text token is kept and fed");
+            assertEquals(k + 3, g.decodeTokens(), "every token but the last is fed");
+            assertEquals(g.decodeTokens(), g.decodeStepNanos().length);
+            assertTrue(Arrays.stream(g.decodeStepNanos()).allMatch(n -> n > 0));
+            assertTrue(Arrays.stream(g.decodeStepNanos()).sum() <= g.decodeNanos());
         }
     }
 
