@@ -31,6 +31,7 @@ public final class Engine implements AutoCloseable {
     private PrefillWeights prefillWeights;   // packed on the first oneDNN session, shared by all
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     private static volatile boolean warnedNoDnnl;
+    private volatile boolean warnedModel;
 
     private Engine(Path path, GgufFile file, Arena arena) {
         this.path = path;
@@ -68,15 +69,26 @@ public final class Engine implements AutoCloseable {
 
     /**
      * The backend a session asking for {@code requested} gets: {@link Backend#JAVA} if oneDNN is asked for
-     * but cannot be loaded (said once per JVM, as a warning naming why).
+     * but cannot be loaded, or cannot prefill this model (said once per JVM, as a warning naming why).
      */
-    static Backend effective(Backend requested) {
-        if (requested != Backend.ONEDNN || Dnnl.isAvailable()) return requested;
-        if (!warnedNoDnnl) {
-            warnedNoDnnl = true;
-            LOG.log(System.Logger.Level.WARNING, "oneDNN is not available, prefill runs on the Java backend: " + Dnnl.unavailableReason());
+    Backend effective(Backend requested) {
+        if (requested != Backend.ONEDNN) return requested;
+        if (!Dnnl.isAvailable()) {
+            if (!warnedNoDnnl) {
+                warnedNoDnnl = true;
+                LOG.log(System.Logger.Level.WARNING, "oneDNN is not available, prefill runs on the Java backend: " + Dnnl.unavailableReason());
+            }
+            return Backend.JAVA;
         }
-        return Backend.JAVA;
+        if (!model.dnnlPrefillable()) {
+            if (!warnedModel) {
+                warnedModel = true;
+                LOG.log(System.Logger.Level.WARNING, "the oneDNN prefill runs llama models without Q/K/V biases and with NORM RoPE;"
+                        + " this " + model.config.architecture() + " model prefills on the Java backend");
+            }
+            return Backend.JAVA;
+        }
+        return requested;
     }
 
     /**

@@ -2,6 +2,11 @@ package dev.pyramidkv.engine.kernels;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Q4_K, Q6_K and Q5_0 weights: dequantization, and dot products with activations quantized as llama.cpp
@@ -22,7 +27,7 @@ import java.lang.foreign.ValueLayout;
  * {@code acc_l = fma(d, (float) isum_l, acc_l)}, block after block; then {@link #hsum8}. Q4_K's minimum
  * term has its own 4 lanes ({@code prod_i = m[2i]·Σq8[sub-block 2i] + m[2i+1]·Σq8[sub-block 2i+1]},
  * fused with {@code dmin = -d8·dmin}), reduced as {@code (a0+a2)+(a1+a3)} and added last. This is
- * plain scalar code, one lane at a time, in exactly that order.
+ * plain scalar code in exactly that order, the lanes as eight local accumulators (nothing allocated).
  */
 public final class KQuants {
     private KQuants() {}
@@ -31,116 +36,127 @@ public final class KQuants {
     public static final int Q6K_BYTES = 210;
     public static final int Q5_0_BYTES = 22;
     private static final int QK_K = 256;
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     // ---- dot products ------------------------------------------------------------------------------
+    // Blocks in order; lane l's accumulator a_l = fma(d, (float) isum_l, a_l); the lane sums are exact ints.
 
     /** ggml_vec_dot_q4_K_q8_K: a Q4_K row at {@code wOff} · Q8_K activation row {@code r}, {@code k} values. */
     public static float dotQ4K(MemorySegment w, long wOff, Q8KActivations a, int r, int k) {
         int blocks = k / QK_K;
-        float x0 = laneQ4K(w, wOff, a, r, blocks, 0), x1 = laneQ4K(w, wOff, a, r, blocks, 1);
-        float x2 = laneQ4K(w, wOff, a, r, blocks, 2), x3 = laneQ4K(w, wOff, a, r, blocks, 3);
-        float x4 = laneQ4K(w, wOff, a, r, blocks, 4), x5 = laneQ4K(w, wOff, a, r, blocks, 5);
-        float x6 = laneQ4K(w, wOff, a, r, blocks, 6), x7 = laneQ4K(w, wOff, a, r, blocks, 7);
-        float m0 = minLaneQ4K(w, wOff, a, r, blocks, 0), m1 = minLaneQ4K(w, wOff, a, r, blocks, 1);
-        float m2 = minLaneQ4K(w, wOff, a, r, blocks, 2), m3 = minLaneQ4K(w, wOff, a, r, blocks, 3);
-        return hsum8(x0, x1, x2, x3, x4, x5, x6, x7) + ((m0 + m2) + (m1 + m3));
-    }
-
-    /** Lane {@code l} of Q4_K's value accumulator: per 64 values j, sc[2j]·Σ lo-nibble products + sc[2j+1]·Σ hi. */
-    private static float laneQ4K(MemorySegment w, long wOff, Q8KActivations a, int r, int blocks, int l) {
-        float acc = 0f;
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;   // value lanes
+        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;                                   // minimum lanes
         for (int b = 0; b < blocks; b++) {
             long wb = wOff + (long) b * Q4K_BYTES;
-            long q8 = (long) r * a.k + (long) b * QK_K;           // element index of the activation block
-            float d = a.d.getAtIndex(ValueLayout.JAVA_FLOAT, (long) r * (a.k / QK_K) + b) * Fp16.half(w, wb);
-            int isum = 0;
-            for (int j = 0; j < 4; j++) {
-                int lo = 0, hi = 0;
-                for (int t = 0; t < 4; t++) {
-                    int q = u8(w, wb + 16 + 32L * j + 4L * l + t);
-                    lo += (q & 0x0F) * a.qs.get(ValueLayout.JAVA_BYTE, q8 + 64L * j + 4L * l + t);
-                    hi += (q >>> 4) * a.qs.get(ValueLayout.JAVA_BYTE, q8 + 64L * j + 32 + 4L * l + t);
-                }
-                isum += scaleQ4K(w, wb, 2 * j) * lo + scaleQ4K(w, wb, 2 * j + 1) * hi;
-            }
-            acc = Math.fma(d, (float) isum, acc);
+            long q8 = (long) r * a.k + (long) b * QK_K;                  // element index of the activation block
+            long block = (long) r * (a.k / QK_K) + b;                    // index of its scale
+            float d8 = a.d.getAtIndex(JAVA_FLOAT, block);
+            float d = d8 * Fp16.half(w, wb);
+            float dmin = -d8 * Fp16.half(w, wb + 2);
+            m0 = Math.fma(dmin, (float) minsQ4K(w, wb, a, block, 0), m0);
+            m1 = Math.fma(dmin, (float) minsQ4K(w, wb, a, block, 1), m1);
+            m2 = Math.fma(dmin, (float) minsQ4K(w, wb, a, block, 2), m2);
+            m3 = Math.fma(dmin, (float) minsQ4K(w, wb, a, block, 3), m3);
+            a0 = Math.fma(d, (float) laneQ4K(w, wb, a, q8, 0), a0);
+            a1 = Math.fma(d, (float) laneQ4K(w, wb, a, q8, 1), a1);
+            a2 = Math.fma(d, (float) laneQ4K(w, wb, a, q8, 2), a2);
+            a3 = Math.fma(d, (float) laneQ4K(w, wb, a, q8, 3), a3);
+            a4 = Math.fma(d, (float) laneQ4K(w, wb, a, q8, 4), a4);
+            a5 = Math.fma(d, (float) laneQ4K(w, wb, a, q8, 5), a5);
+            a6 = Math.fma(d, (float) laneQ4K(w, wb, a, q8, 6), a6);
+            a7 = Math.fma(d, (float) laneQ4K(w, wb, a, q8, 7), a7);
         }
-        return acc;
+        return hsum8(a0, a1, a2, a3, a4, a5, a6, a7) + ((m0 + m2) + (m1 + m3));
     }
 
-    /** Lane {@code i} (0..3) of Q4_K's minimum accumulator. */
-    private static float minLaneQ4K(MemorySegment w, long wOff, Q8KActivations a, int r, int blocks, int i) {
-        float acc = 0f;
-        for (int b = 0; b < blocks; b++) {
-            long wb = wOff + (long) b * Q4K_BYTES;
-            long sums = ((long) r * (a.k / QK_K) + b) * 16;       // index of the block's first bsum
-            float dmin = -a.d.getAtIndex(ValueLayout.JAVA_FLOAT, (long) r * (a.k / QK_K) + b) * Fp16.half(w, wb + 2);
-            int prod = 0;
-            for (int s = 2 * i; s < 2 * i + 2; s++) {           // sub-blocks of 32 values
-                int q8sum = a.bsums.getAtIndex(ValueLayout.JAVA_SHORT, sums + 2L * s)
-                        + a.bsums.getAtIndex(ValueLayout.JAVA_SHORT, sums + 2L * s + 1);
-                prod += minQ4K(w, wb, s) * q8sum;
+    /** Lane l of one Q4_K block: per 64 values j, sc[2j]·Σ low-nibble products + sc[2j+1]·Σ high-nibble products. */
+    private static int laneQ4K(MemorySegment w, long wb, Q8KActivations a, long q8, int l) {
+        int isum = 0;
+        for (int j = 0; j < 4; j++) {
+            int lo = 0, hi = 0;
+            for (int t = 0; t < 4; t++) {
+                int q = u8(w, wb + 16 + 32L * j + 4L * l + t);
+                lo += (q & 0x0F) * a.qs.get(JAVA_BYTE, q8 + 64L * j + 4L * l + t);
+                hi += (q >>> 4) * a.qs.get(JAVA_BYTE, q8 + 64L * j + 32 + 4L * l + t);
             }
-            acc = Math.fma(dmin, (float) prod, acc);
+            isum += scaleQ4K(w, wb, 2 * j) * lo + scaleQ4K(w, wb, 2 * j + 1) * hi;
         }
-        return acc;
+        return isum;
+    }
+
+    /** Minimum lane i (0..3) of one Q4_K block: m[2i]·Σq8 over sub-block 2i + m[2i+1]·Σq8 over sub-block 2i+1. */
+    private static int minsQ4K(MemorySegment w, long wb, Q8KActivations a, long block, int i) {
+        int prod = 0;
+        for (int s = 2 * i; s < 2 * i + 2; s++) {                        // sub-blocks of 32 values: two bsums each
+            int q8sum = a.bsums.getAtIndex(JAVA_SHORT, 16 * block + 2L * s) + a.bsums.getAtIndex(JAVA_SHORT, 16 * block + 2L * s + 1);
+            prod += minQ4K(w, wb, s) * q8sum;
+        }
+        return prod;
     }
 
     /** ggml_vec_dot_q6_K_q8_K: a Q6_K row at {@code wOff} · Q8_K activation row {@code r}. */
     public static float dotQ6K(MemorySegment w, long wOff, Q8KActivations a, int r, int k) {
         int blocks = k / QK_K;
-        float x0 = laneQ6K(w, wOff, a, r, blocks, 0), x1 = laneQ6K(w, wOff, a, r, blocks, 1);
-        float x2 = laneQ6K(w, wOff, a, r, blocks, 2), x3 = laneQ6K(w, wOff, a, r, blocks, 3);
-        float x4 = laneQ6K(w, wOff, a, r, blocks, 4), x5 = laneQ6K(w, wOff, a, r, blocks, 5);
-        float x6 = laneQ6K(w, wOff, a, r, blocks, 6), x7 = laneQ6K(w, wOff, a, r, blocks, 7);
-        return hsum8(x0, x1, x2, x3, x4, x5, x6, x7);
-    }
-
-    /** Lane {@code l} of Q6_K: per 32-value chunk c, scale[c·2 + l/4]·Σ (q6 - 32)·q8 over values 4l..4l+3. */
-    private static float laneQ6K(MemorySegment w, long wOff, Q8KActivations a, int r, int blocks, int l) {
-        float acc = 0f;
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
         for (int b = 0; b < blocks; b++) {
             long wb = wOff + (long) b * Q6K_BYTES;
             long q8 = (long) r * a.k + (long) b * QK_K;
-            float d = a.d.getAtIndex(ValueLayout.JAVA_FLOAT, (long) r * (a.k / QK_K) + b) * Fp16.half(w, wb + 208);
-            int isum = 0;
-            for (int c = 0; c < 8; c++) {                         // chunks of 32 values
-                int sum = 0;
-                for (int t = 0; t < 4; t++) {
-                    int e = 32 * c + 4 * l + t;
-                    sum += (q6(w, wb, e) - 32) * a.qs.get(ValueLayout.JAVA_BYTE, q8 + e);
-                }
-                isum += w.get(ValueLayout.JAVA_BYTE, wb + 192 + (32 * c + 4 * l) / 16) * sum;
-            }
-            acc = Math.fma(d, (float) isum, acc);
+            float d = a.d.getAtIndex(JAVA_FLOAT, (long) r * (a.k / QK_K) + b) * Fp16.half(w, wb + 208);
+            a0 = Math.fma(d, (float) laneQ6K(w, wb, a, q8, 0), a0);
+            a1 = Math.fma(d, (float) laneQ6K(w, wb, a, q8, 1), a1);
+            a2 = Math.fma(d, (float) laneQ6K(w, wb, a, q8, 2), a2);
+            a3 = Math.fma(d, (float) laneQ6K(w, wb, a, q8, 3), a3);
+            a4 = Math.fma(d, (float) laneQ6K(w, wb, a, q8, 4), a4);
+            a5 = Math.fma(d, (float) laneQ6K(w, wb, a, q8, 5), a5);
+            a6 = Math.fma(d, (float) laneQ6K(w, wb, a, q8, 6), a6);
+            a7 = Math.fma(d, (float) laneQ6K(w, wb, a, q8, 7), a7);
         }
-        return acc;
+        return hsum8(a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    /** Lane l of one Q6_K block: per 32-value chunk c, scale[2c + l/4]·Σ (q6 - 32)·q8 over its values 4l..4l+3. */
+    private static int laneQ6K(MemorySegment w, long wb, Q8KActivations a, long q8, int l) {
+        int isum = 0;
+        for (int c = 0; c < 8; c++) {
+            int sum = 0;
+            for (int t = 0; t < 4; t++) {
+                int e = 32 * c + 4 * l + t;
+                sum += (q6(w, wb, e) - 32) * a.qs.get(JAVA_BYTE, q8 + e);
+            }
+            isum += w.get(JAVA_BYTE, wb + 192 + 2 * c + l / 4) * sum;
+        }
+        return isum;
     }
 
     /** ggml_vec_dot_q5_0_q8_0: a Q5_0 row at {@code wOff} · Q8_0 activation row {@code r}. */
     public static float dotQ5_0(MemorySegment w, long wOff, Q8Activations a, int r, int k) {
         int blocks = k / 32;
-        float x0 = laneQ5_0(w, wOff, a, r, blocks, 0), x1 = laneQ5_0(w, wOff, a, r, blocks, 1);
-        float x2 = laneQ5_0(w, wOff, a, r, blocks, 2), x3 = laneQ5_0(w, wOff, a, r, blocks, 3);
-        float x4 = laneQ5_0(w, wOff, a, r, blocks, 4), x5 = laneQ5_0(w, wOff, a, r, blocks, 5);
-        float x6 = laneQ5_0(w, wOff, a, r, blocks, 6), x7 = laneQ5_0(w, wOff, a, r, blocks, 7);
-        return hsum8(x0, x1, x2, x3, x4, x5, x6, x7);
-    }
-
-    private static float laneQ5_0(MemorySegment w, long wOff, Q8Activations a, int r, int blocks, int l) {
-        float acc = 0f;
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
         for (int b = 0; b < blocks; b++) {
             long wb = wOff + (long) b * Q5_0_BYTES;
             long q8 = (long) r * a.k + 32L * b;
-            float d = Fp16.half(w, wb) * a.d.getAtIndex(ValueLayout.JAVA_FLOAT, (long) r * (a.k / 32) + b);
-            int isum = 0;
-            for (int t = 0; t < 4; t++) {
-                int e = 4 * l + t;
-                isum += q5(w, wb, e) * a.qs.get(ValueLayout.JAVA_BYTE, q8 + e);
-            }
-            acc = Math.fma(d, (float) isum, acc);
+            float d = Fp16.half(w, wb) * a.d.getAtIndex(JAVA_FLOAT, (long) r * (a.k / 32) + b);
+            int qh = w.get(INT_LE, wb + 2);
+            a0 = Math.fma(d, (float) laneQ5_0(w, wb, qh, a, q8, 0), a0);
+            a1 = Math.fma(d, (float) laneQ5_0(w, wb, qh, a, q8, 1), a1);
+            a2 = Math.fma(d, (float) laneQ5_0(w, wb, qh, a, q8, 2), a2);
+            a3 = Math.fma(d, (float) laneQ5_0(w, wb, qh, a, q8, 3), a3);
+            a4 = Math.fma(d, (float) laneQ5_0(w, wb, qh, a, q8, 4), a4);
+            a5 = Math.fma(d, (float) laneQ5_0(w, wb, qh, a, q8, 5), a5);
+            a6 = Math.fma(d, (float) laneQ5_0(w, wb, qh, a, q8, 6), a6);
+            a7 = Math.fma(d, (float) laneQ5_0(w, wb, qh, a, q8, 7), a7);
         }
-        return acc;
+        return hsum8(a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    /** Lane l of one Q5_0 block: Σ q5·q8 over values 4l..4l+3. */
+    private static int laneQ5_0(MemorySegment w, long wb, int qh, Q8Activations a, long q8, int l) {
+        int isum = 0;
+        for (int t = 0; t < 4; t++) {
+            int e = 4 * l + t;
+            isum += q5(w, wb, qh, e) * a.qs.get(JAVA_BYTE, q8 + e);
+        }
+        return isum;
     }
 
     /** hsum_float_8: t_l = x_(l+4) + x_l, then (t0 + t2) + (t1 + t3). */
@@ -187,7 +203,7 @@ public final class KQuants {
             long wb = wOff + (long) b * Q5_0_BYTES;
             float d = Fp16.half(w, wb);
             for (int e = 0; e < 32; e++) {
-                out.set(ValueLayout.JAVA_FLOAT, outOff + 4L * (b * 32 + e), q5(w, wb, e) * d);
+                out.set(ValueLayout.JAVA_FLOAT, outOff + 4L * (b * 32 + e), q5(w, wb, w.get(INT_LE, wb + 2), e) * d);
             }
         }
     }
@@ -215,9 +231,8 @@ public final class KQuants {
         return low | high << 4;
     }
 
-    /** The signed value {@code e} (0..31, -16..15) of the Q5_0 block at {@code wb}. */
-    static int q5(MemorySegment w, long wb, int e) {
-        int qh = w.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), wb + 2);
+    /** The signed value {@code e} (0..31, -16..15) of the Q5_0 block at {@code wb}, whose 5th bits are {@code qh}. */
+    static int q5(MemorySegment w, long wb, int qh, int e) {
         int q = u8(w, wb + 6 + (e & 15));
         int nibble = e < 16 ? q & 0x0F : q >>> 4;
         return (nibble | ((qh >>> e) & 1) << 4) - 16;

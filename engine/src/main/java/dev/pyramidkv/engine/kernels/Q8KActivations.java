@@ -61,7 +61,7 @@ public final class Q8KActivations {
                 long blockIndex = (long) r * blocks + b;
                 if (amax == 0f) {
                     d.setAtIndex(ValueLayout.JAVA_FLOAT, blockIndex, 0f);
-                    qs.asSlice(e, BLOCK).fill((byte) 0);
+                    for (int j = 0; j < BLOCK; j++) qs.set(ValueLayout.JAVA_BYTE, e + j, (byte) 0);
                     for (int j = 0; j < BLOCK / 16; j++) bsums.setAtIndex(ValueLayout.JAVA_SHORT, blockIndex * 16 + j, (short) 0);
                     continue;
                 }
