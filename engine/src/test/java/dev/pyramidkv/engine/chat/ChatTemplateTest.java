@@ -156,7 +156,7 @@ class ChatTemplateTest {
     }
 
     /** The JSON llama.cpp's applyTemplate takes: {"messages": [...], "add_generation_prompt": ...}. */
-    private static String request(List<Message> conversation, boolean generationPrompt) {
+    static String request(List<Message> conversation, boolean generationPrompt) {
         StringBuilder json = new StringBuilder("{\"messages\":[");
         for (int i = 0; i < conversation.size(); i++) {
             Message m = conversation.get(i);
