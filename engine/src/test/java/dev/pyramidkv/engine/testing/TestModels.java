@@ -27,9 +27,18 @@ public final class TestModels {
      * ({@code .ci/run} fetches it); a file that is there but corrupt is an error, not a skip.
      */
     public static Path qwen25Coder05b() {
-        ModelStatus status = REGISTRY.status(KnownModel.QWEN25_CODER_05B);
+        return ifFetched(KnownModel.QWEN25_CODER_05B);
+    }
+
+    /** Qwen2.5-Coder-1.5B-Instruct (1.1 GB), skipped when not fetched ({@code .ci/run} does not fetch it). */
+    public static Path qwen25Coder15b() {
+        return ifFetched(KnownModel.QWEN25_CODER_15B);
+    }
+
+    private static Path ifFetched(KnownModel model) {
+        ModelStatus status = REGISTRY.status(model);
         Assumptions.assumeTrue(status.state() != ModelStatus.State.MISSING,
-                "qwen2.5-coder-0.5b is not fetched (./pyramidkv models --fetch qwen2.5-coder-0.5b): " + status.detail());
-        return REGISTRY.ensure(KnownModel.QWEN25_CODER_05B, FetchProgress.SILENT);
+                model.name() + " is not fetched (./pyramidkv models --fetch " + model.name() + "): " + status.detail());
+        return REGISTRY.ensure(model, FetchProgress.SILENT);
     }
 }
