@@ -63,7 +63,7 @@ public final class Session implements AutoCloseable {
         if (contextLength > c.contextLength()) {
             throw new IllegalArgumentException("context length " + contextLength + " exceeds the model's " + c.contextLength());
         }
-        this.backend = Engine.effective(config.backend());
+        this.backend = engine.effective(config.backend());
         this.arena = Arena.ofShared();
         DnnlEngine dnnlEngine = null;
         try {

@@ -19,26 +19,29 @@ final class ModelsCommand implements Command {
 
     @Override
     public String summary() {
-        return "list the known models and where they are; --fetch downloads the default one";
+        return "list the known models and where they are; --fetch [NAME...] downloads them (default: the default model)";
     }
 
     @Override
     public Options options() {
         return new Options()
                 .jsonOption()
-                .flag("--fetch", "download the fetchable models that are missing or corrupt (the default model"
-                        + " comes from PyPI with pip), then list");
+                .flag("--fetch", "download the named models (default: the default model) if missing or corrupt,"
+                        + " with pip from PyPI, then list")
+                .positionals("NAME", "models to fetch, e.g. qwen2.5-coder-0.5b");
     }
 
     @Override
     public int run(ParsedArgs args, CliContext cli) {
         ModelRegistry registry = cli.models();
         if (args.flag("--fetch")) {
-            for (KnownModel model : registry.models()) {
-                if (model.fetchable()) {
-                    registry.ensure(model, cli.progress());
-                }
+            List<KnownModel> wanted = args.positionals().isEmpty() ? List.of(registry.defaultModel())
+                    : args.positionals().stream().map(registry::model).toList();
+            for (KnownModel model : wanted) {
+                registry.ensure(model, cli.progress());
             }
+        } else if (!args.positionals().isEmpty()) {
+            throw new UsageException("model names are for --fetch: pyramidkv models --fetch " + String.join(" ", args.positionals()));
         }
         List<ModelStatus> statuses = registry.models().stream().map(registry::status).toList();
         if (args.flag(Options.JSON)) {
@@ -61,10 +64,10 @@ final class ModelsCommand implements Command {
                     .put("cache_dir", registry.cacheDir().toString())
                     .putRaw("models", Json.array(rows)));
         } else {
-            cli.out().printf("%-12s %-8s %-8s %9s  %s%n", "NAME", "DEFAULT", "STATUS", "SIZE", "PATH");
+            cli.out().printf("%-18s %-8s %-8s %9s  %s%n", "NAME", "DEFAULT", "STATUS", "SIZE", "PATH");
             for (ModelStatus s : statuses) {
                 KnownModel m = s.model();
-                cli.out().printf(Locale.ROOT, "%-12s %-8s %-8s %6.1f MB  %s%n", m.name(), m == registry.defaultModel() ? "yes" : "",
+                cli.out().printf(Locale.ROOT, "%-18s %-8s %-8s %6.1f MB  %s%n", m.name(), m == registry.defaultModel() ? "yes" : "",
                         s.state().name().toLowerCase(Locale.ROOT), m.size() / 1e6,
                         s.path() == null ? "(" + s.detail() + ")" : s.path());
             }
@@ -83,6 +86,8 @@ final class ModelsCommand implements Command {
     private static String source(KnownModel m) {
         return switch (m.source()) {
             case ModelSource.PypiWheel w -> "pypi:" + w.requirement() + "!" + w.member();
+            case ModelSource.PypiWheelParts w -> "pypi:" + w.parts().size() + " wheels " + w.requirement(0) + "!"
+                    + w.parts().getFirst().member() + " ...";
             case ModelSource.InRepo r -> "repo:" + r.relativePath();
         };
     }

@@ -9,16 +9,16 @@ public enum GgmlType {
     F16(1, 1, 2, true),
     Q4_0(2, 32, 18, true),   // f16 d, 16 B of nibbles
     Q4_1(3, 32, 20, true),   // f16 d, f16 m, 16 B of nibbles
-    Q5_0(6, 32, 22, false),
+    Q5_0(6, 32, 22, true),   // f16 d, 4 B of 5th bits, 16 B of nibbles
     Q5_1(7, 32, 24, false),
     Q8_0(8, 32, 34, true),   // f16 d, 32 int8
     Q8_1(9, 32, 36, false),  // f16 d, f16 s, 32 int8 (activation type only)
     Q2_K(10, 256, 84, false),
     Q3_K(11, 256, 110, false),
-    Q4_K(12, 256, 144, false),
+    Q4_K(12, 256, 144, true), // f16 d, f16 dmin, 12 B of 6-bit scales and mins, 128 B of nibbles
     Q5_K(13, 256, 176, false),
-    Q6_K(14, 256, 210, false),
-    Q8_K(15, 256, 292, false),
+    Q6_K(14, 256, 210, true), // 128 B low nibbles, 64 B high 2 bits, 16 int8 scales, f16 d
+    Q8_K(15, 256, 292, false), // f32 d, 256 int8, 16 int16 sums (activation type only)
     IQ2_XXS(16, 256, 66, false),
     IQ2_XS(17, 256, 74, false),
     IQ3_XXS(18, 256, 98, false),

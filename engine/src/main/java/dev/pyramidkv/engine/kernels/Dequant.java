@@ -48,6 +48,9 @@ public final class Dequant {
                     }
                 }
             }
+            case Q4_K -> KQuants.dequantizeQ4K(w, base, k, out, outOff);
+            case Q6_K -> KQuants.dequantizeQ6K(w, base, k, out, outOff);
+            case Q5_0 -> KQuants.dequantizeQ5_0(w, base, k, out, outOff);
             default -> throw new IllegalArgumentException("cannot dequantize " + t.type() + " (tensor '" + t.name() + "')");
         }
     }

@@ -17,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 public final class MatMul {
     private final WorkerPool pool;
     private final Q8Activations q8;
+    private final Q8KActivations q8k;   // for K-quant weights, quantized on first use per input
     private final PackedWeights packed;
 
     // the current call, read by the range task
@@ -44,6 +45,7 @@ public final class MatMul {
     public MatMul(Arena arena, WorkerPool pool, int maxRows, int maxK, PackedWeights packed) {
         this.pool = pool;
         this.q8 = new Q8Activations(arena, maxRows, maxK);
+        this.q8k = new Q8KActivations(arena, maxRows, maxK);
         this.packed = packed;
         this.scratch = new MemorySegment[pool.threads()];
         for (int t = 0; t < scratch.length; t++) scratch[t] = arena.allocate(Gemv.SCRATCH_BYTES, 64);
@@ -61,12 +63,14 @@ public final class MatMul {
         this.batch = batch;
         if (quantize) q8.quantize(x, m, k);
         else q8.rows = -1;
+        q8k.invalidate();
     }
 
     /** {@code out [m][N]} = the prepared input times {@code w}ᵀ. */
     public void apply(GgufTensor w, MemorySegment out) {
         if (w.rowLength() != k) throw new IllegalArgumentException("tensor '" + w.name() + "' has rows of " + w.rowLength() + ", input has " + k);
         if (needsQ8(w.type()) && q8.rows != m) throw new IllegalStateException("input was prepared without quantization for " + w.name());
+        if (needsQ8K(w.type()) && q8k.rows != m) q8k.quantize(x, m, k);
         this.w = w;
         this.out = out;
         this.n = (int) w.rows();
@@ -152,8 +156,14 @@ public final class MatMul {
         }
     }
 
+    /** Whether a weight type needs the activations quantized ({@link #prepare}'s {@code quantize}). */
     public static boolean needsQ8(GgmlType t) {
-        return t == GgmlType.Q4_0 || t == GgmlType.Q4_1 || t == GgmlType.Q8_0;
+        return t == GgmlType.Q4_0 || t == GgmlType.Q4_1 || t == GgmlType.Q8_0 || t == GgmlType.Q5_0 || needsQ8K(t);
+    }
+
+    /** K-quant weights pair with Q8_K activations (blocks of 256) instead of Q8_0. */
+    private static boolean needsQ8K(GgmlType t) {
+        return t == GgmlType.Q4_K || t == GgmlType.Q6_K;
     }
 
     private void rows(int from, int to) {
@@ -169,6 +179,9 @@ public final class MatMul {
                     case Q4_1 -> Dot.q4_1(data, wOff, q8, r, k);
                     case Q4_0 -> Dot.q4_0(data, wOff, q8, r, k);
                     case Q8_0 -> Dot.q8_0(data, wOff, q8, r, k);
+                    case Q5_0 -> KQuants.dotQ5_0(data, wOff, q8, r, k);
+                    case Q4_K -> KQuants.dotQ4K(data, wOff, q8k, r, k);
+                    case Q6_K -> KQuants.dotQ6K(data, wOff, q8k, r, k);
                     case F32 -> tiled ? Dot.f32Tiled(data, wOff, x, xOff, k) : Dot.f32(data, wOff, x, xOff, k);
                     case F16 -> Dot.f16(data, wOff, x, xOff, k);
                     case BF16 -> Dot.bf16(data, wOff, x, xOff, k);

@@ -44,6 +44,10 @@ final class DnnlPrefill {
     private final MemorySegment proj;  // [CHUNK][dim] f32
 
     DnnlPrefill(Llama model, ForwardState s, DnnlEngine engine, PrefillWeights weights, Arena arena, int threads) {
+        if (!model.dnnlPrefillable()) {
+            throw new IllegalArgumentException("the oneDNN prefill runs llama models without Q/K/V biases and with NORM RoPE; this "
+                    + model.config.architecture() + " model runs on the Java path");
+        }
         this.model = model;
         this.c = model.config;
         this.s = s;

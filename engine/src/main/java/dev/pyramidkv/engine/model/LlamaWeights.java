@@ -5,9 +5,10 @@ import dev.pyramidkv.engine.gguf.GgufFile;
 import dev.pyramidkv.engine.gguf.GgufTensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** The tensors of a llama model, checked for shape and type; slices of the mapped file. */
+/** The tensors of a llama-family model, checked for shape and type; slices of the mapped file. */
 public final class LlamaWeights {
     public final GgufTensor tokenEmbedding;   // [vocab][dim]
     public final GgufTensor outputNorm;       // [dim]
@@ -19,6 +20,9 @@ public final class LlamaWeights {
             GgufTensor wq,         // [heads*headDim][dim]
             GgufTensor wk,         // [kvHeads*headDim][dim]
             GgufTensor wv,         // [kvHeads*headDim][dim]
+            GgufTensor bq,         // [heads*headDim], or null (llama has no Q/K/V biases, qwen2 has)
+            GgufTensor bk,         // [kvHeads*headDim], or null
+            GgufTensor bv,         // [kvHeads*headDim], or null
             GgufTensor wo,         // [dim][heads*headDim]
             GgufTensor ffnNorm,    // [dim]
             GgufTensor wGate,      // [ffn][dim]
@@ -37,6 +41,9 @@ public final class LlamaWeights {
                     matrix(f, p + "attn_q.weight", c.heads() * c.headDim(), c.dim()),
                     matrix(f, p + "attn_k.weight", c.kvDim(), c.dim()),
                     matrix(f, p + "attn_v.weight", c.kvDim(), c.dim()),
+                    optionalVector(f, p + "attn_q.bias", c.heads() * c.headDim()),
+                    optionalVector(f, p + "attn_k.bias", c.kvDim()),
+                    optionalVector(f, p + "attn_v.bias", c.kvDim()),
                     matrix(f, p + "attn_output.weight", c.dim(), c.heads() * c.headDim()),
                     vector(f, p + "ffn_norm.weight", c.dim()),
                     matrix(f, p + "ffn_gate.weight", c.ffnDim(), c.dim()),
@@ -61,9 +68,17 @@ public final class LlamaWeights {
         }
         if (!t.type().computable) {
             throw new IllegalArgumentException("tensor '" + name + "' has type " + t.type()
-                    + ", which this engine cannot compute with yet (supported: F32, F16, BF16, Q4_0, Q4_1, Q8_0)");
+                    + ", which this engine cannot compute with yet (supported: " + supportedTypes() + ")");
         }
         return t;
+    }
+
+    private static String supportedTypes() {
+        return String.join(", ", Arrays.stream(GgmlType.values()).filter(t -> t.computable).map(Enum::name).toList());
+    }
+
+    private static GgufTensor optionalVector(GgufFile f, String name, long n) {
+        return f.hasTensor(name) ? vector(f, name, n) : null;
     }
 
     private static GgufTensor vector(GgufFile f, String name, long n) {

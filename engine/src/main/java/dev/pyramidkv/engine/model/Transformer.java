@@ -28,7 +28,8 @@ import jdk.incubator.vector.VectorSpecies;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
- * The llama forward pass of one session, as llama.cpp computes it, over a PyramidKV-style cache.
+ * The llama-family forward pass (llama, qwen2) of one session, as llama.cpp computes it, over a
+ * PyramidKV-style cache.
  * <p>
  * A prompt into an empty cache runs layer by layer over all its tokens (matmuls in chunks of rows): each
  * layer's K/V is staged in full, the last {@code window} queries' attention and every key's attention mass
@@ -208,6 +209,9 @@ public final class Transformer {
         MatMul mm = s.matmul;
         mm.prepare(s.xb, m, dim, quantized(w.wq()), batch);
         mm.apply(w.wq(), s.q, w.wk(), s.kRows, w.wv(), s.vRows);   // [m][heads*hd], [m][kvHeads*hd] ×2
+        if (w.bq() != null) addBias(s.q, m, w.bq());
+        if (w.bk() != null) addBias(s.kRows, m, w.bk());
+        if (w.bv() != null) addBias(s.vRows, m, w.bv());
         for (int i = 0; i < m; i++) {
             int pos = start + r0 + i;
             for (int h = 0; h < c.heads(); h++) rope(s.q, ((long) i * c.heads() + h) * hd * 4, pos);
@@ -433,19 +437,34 @@ public final class Transformer {
     }
 
     /**
-     * Rotates pairs (2i, 2i+1) of one head vector at byte offset {@code off} (RoPE mode NORM), with the
-     * multiply-adds fused where llama.cpp's compiler fused them.
+     * Rotates pair i of one head vector at byte offset {@code off} by pair i's angle: elements (2i, 2i+1)
+     * in RoPE mode NORM (llama), (i, i + ropeDim/2) in mode NEOX (qwen2); the multiply-adds fused where
+     * llama.cpp's compiler fused them.
      */
     private void rope(MemorySegment v, long off, int pos) {
         int pairs = c.ropeDim() / 2;
         long t = (long) pos * pairs * 8;
+        long stride = c.ropeNeox() ? 4 : 8;              // bytes from pair i to pair i+1
+        long partner = c.ropeNeox() ? 4L * pairs : 4;    // bytes from x0 to the x1 it rotates with
         for (int i = 0; i < pairs; i++) {
             float cos = model.rope.get(JAVA_FLOAT, t + 8L * i);
             float sin = model.rope.get(JAVA_FLOAT, t + 8L * i + 4);
-            long o = off + 8L * i;
-            float x0 = v.get(JAVA_FLOAT, o), x1 = v.get(JAVA_FLOAT, o + 4);
+            long o = off + stride * i;
+            float x0 = v.get(JAVA_FLOAT, o), x1 = v.get(JAVA_FLOAT, o + partner);
             v.set(JAVA_FLOAT, o, Math.fma(x0, cos, -(x1 * sin)));
-            v.set(JAVA_FLOAT, o + 4, Math.fma(x0, sin, x1 * cos));
+            v.set(JAVA_FLOAT, o + partner, Math.fma(x0, sin, x1 * cos));
+        }
+    }
+
+    /** rows[i][j] += bias[j] for the m rows of {@code rows} ({@code [m][bias length]} f32), as ggml_add. */
+    private static void addBias(MemorySegment rows, int m, GgufTensor bias) {
+        int n = (int) bias.elements();
+        MemorySegment b = bias.data();
+        for (int i = 0; i < m; i++) {
+            long row = 4L * i * n;
+            for (int j = 0; j < n; j++) {
+                rows.set(JAVA_FLOAT, row + 4L * j, rows.get(JAVA_FLOAT, row + 4L * j) + b.get(JAVA_FLOAT, 4L * j));
+            }
         }
     }
 

@@ -136,6 +136,15 @@ public final class LlamaCpp implements AutoCloseable {
         }
     }
 
+    /**
+     * A function of the peer's own ggml (e.g. {@code ggml_vec_dot_q4_K_q8_K}), for kernel-level parity
+     * checks: the library is loaded once, as for {@link #open}.
+     */
+    public static MethodHandle ggml(String name, FunctionDescriptor fd) throws IOException {
+        load();
+        return fn(name, fd);
+    }
+
     private static MethodHandle fn(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(library.find(name).orElseThrow(() -> new IllegalStateException("libjllama has no " + name)), fd);
     }

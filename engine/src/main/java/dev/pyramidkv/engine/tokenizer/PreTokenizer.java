@@ -7,12 +7,14 @@ import java.util.regex.Pattern;
 
 /**
  * Splits text into words before byte-level BPE, as llama.cpp's {@code unicode_regex_split} does for the
- * model's {@code tokenizer.ggml.pre}. Supported: {@code smollm}, whose two steps are
- * <ol>
- *   <li>{@code \p{N}}: every number code point is a word of its own, and the text between them is split by
- *   <li>the GPT-2 expression {@code 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+},
- *       applied to each piece on its own, so {@code (?!\S)} cannot look past a piece's end.
- * </ol>
+ * model's {@code tokenizer.ggml.pre}. Supported:
+ * <ul>
+ *   <li>{@code smollm}, two steps: {@code \p{N}} (every number code point is a word of its own), then the GPT-2
+ *       expression {@code 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+} applied to
+ *       the text between them, each piece on its own, so {@code (?!\S)} cannot look past a piece's end;
+ *   <li>{@code qwen2}, one step: {@code (?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}|
+ *       ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+} (Qwen2's tokenizer.json expression, case folding spelled out).
+ * </ul>
  * {@code \s} is llama.cpp's whitespace set (Unicode White_Space), not Java's ASCII {@code \s}; {@code \p{L}} and
  * {@code \p{N}} are the Unicode general categories L* and N*, code point by code point.
  */
@@ -27,20 +29,40 @@ final class PreTokenizer {
             + "| ?[^" + WHITESPACE + "\\p{L}\\p{N}]+"
             + "|[" + WHITESPACE + "]+(?![^" + WHITESPACE + "])"
             + "|[" + WHITESPACE + "]+");
+    private static final Pattern QWEN2 = Pattern.compile(
+            "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])"
+            + "|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+"
+            + "|\\p{N}"
+            + "| ?[^" + WHITESPACE + "\\p{L}\\p{N}]+[\\r\\n]*"
+            + "|[" + WHITESPACE + "]*[\\r\\n]+"
+            + "|[" + WHITESPACE + "]+(?![^" + WHITESPACE + "])"
+            + "|[" + WHITESPACE + "]+");
 
-    private PreTokenizer() {}
+    private final Pattern pattern;
+    private final boolean numbersFirst;   // split every number code point off before the expression (smollm)
+
+    private PreTokenizer(Pattern pattern, boolean numbersFirst) {
+        this.pattern = pattern;
+        this.numbersFirst = numbersFirst;
+    }
 
     static PreTokenizer forType(String pre) {
-        if (!"smollm".equals(pre)) {
-            throw new IllegalArgumentException("GGUF metadata '" + PRE + "' = '" + pre + "' is not supported: expected 'smollm'");
-        }
-        return new PreTokenizer();
+        return switch (pre) {
+            case "smollm" -> new PreTokenizer(GPT2, true);
+            case "qwen2" -> new PreTokenizer(QWEN2, false);
+            default -> throw new IllegalArgumentException("GGUF metadata '" + PRE + "' = '" + pre
+                    + "' is not supported: expected 'smollm' or 'qwen2'");
+        };
     }
 
     /** The words of {@code text}, in order; concatenated they give {@code text} back. */
     List<String> split(String text) {
         List<String> words = new ArrayList<>(text.length() / 4 + 1);
-        Matcher matcher = GPT2.matcher(text);
+        Matcher matcher = pattern.matcher(text);
+        if (!numbersFirst) {
+            splitPiece(matcher, text, 0, text.length(), words);
+            return words;
+        }
         int pieceStart = 0;
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);

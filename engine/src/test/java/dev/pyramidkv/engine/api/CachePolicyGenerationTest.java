@@ -14,7 +14,7 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** KV policies on the real SmolLM2 model, end to end through Session. */
-@Tag("smollm2")
+@Tag("download")
 class CachePolicyGenerationTest {
     static Engine smol;
 

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * JIT state left by other work can keep vector values boxed (measured: megabytes per token), which this must
  * not hide or blame.
  */
-@Tag("smollm2")
+@Tag("download")
 class EvictingDecodeAllocationTest {
 
     @ParameterizedTest

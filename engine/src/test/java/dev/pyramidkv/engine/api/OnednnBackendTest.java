@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * at gaps 0.009–0.21. stories260K (F32 weights): at most 0.10; 11 of 12 prompts agreed for 64 steps, one
  * diverged at a gap of 0.078. A flip needs a margin move larger than the gap, hence bounds of 0.75 and 0.25.
  */
-@Tag("smollm2")
+@Tag("download")
 @Tag("llamacpp")
 class OnednnBackendTest {
     static final double SMOLLM2_BOUND = 0.75;

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * A cancel during a first prompt's prefill stops it between layers: the generation ends CANCELLED long before
  * the prefill would have, the cache is empty again, and the session then answers as a fresh one does.
  */
-@Tag("smollm2")
+@Tag("download")
 class PrefillCancelTest {
 
     @Test

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.api;
 
+import org.junit.jupiter.api.Tag;
 import dev.pyramidkv.engine.testing.TestModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +43,7 @@ class SessionTest {
 
     /** SmolLM2, because stories260K never emits its end-of-text token. */
     @Test
+    @Tag("download")
     void ignoreEosDecodesPastTheEndOfText() throws Exception {
         try (Engine smol = Engine.load(TestModels.smollm2());
              Session s = smol.newSession(SessionConfig.defaults().withThreads(2).withContextLength(256).withBackend(Backend.JAVA))) {

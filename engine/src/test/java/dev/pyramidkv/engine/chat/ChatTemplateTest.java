@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * text as jinja2 (trim_blocks, lstrip_blocks) renders it, and compared with llama.cpp's minja renderer.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Tag("smollm2")
+@Tag("download")
 @Tag("llamacpp")
 class ChatTemplateTest {
     private static final String SMOLLM_DEFAULT_SYSTEM =
@@ -159,7 +159,7 @@ class ChatTemplateTest {
     }
 
     /** The JSON llama.cpp's applyTemplate takes: {"messages": [...], "add_generation_prompt": ...}. */
-    private static String request(List<Message> conversation, boolean generationPrompt) {
+    static String request(List<Message> conversation, boolean generationPrompt) {
         StringBuilder json = new StringBuilder("{\"messages\":[");
         for (int i = 0; i < conversation.size(); i++) {
             Message m = conversation.get(i);

@@ -211,7 +211,7 @@ class CliTest {
         assertEquals(tmp.resolve("home").toString(), root.get("cache_dir").asText());
         List<String> names = new ArrayList<>();
         root.get("models").forEach(m -> names.add(m.get("name").asText()));
-        assertEquals(List.of("smollm2", "stories260K"), names);
+        assertEquals(List.of("smollm2", "stories260K", "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"), names);
 
         JsonNode smol = root.get("models").get(0);
         assertTrue(smol.get("default").asBoolean());

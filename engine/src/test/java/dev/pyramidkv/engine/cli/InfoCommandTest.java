@@ -14,7 +14,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** {@code pyramidkv info} on both real models. */
-@Tag("smollm2")
+@Tag("download")
 class InfoCommandTest {
 
     private static String run(String... args) {

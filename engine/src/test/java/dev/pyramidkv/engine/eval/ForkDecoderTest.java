@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One prefill forked into several caches, on SmolLM2. */
-@Tag("smollm2")
+@Tag("download")
 class ForkDecoderTest {
     static final int ANSWER = 12;
 

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The task generators with SmolLM2's tokenizer and chat template (no forward pass). */
-@Tag("smollm2")
+@Tag("download")
 class PromptGeneratorTest {
     static Engine smol;
     static PromptGenerator generator;

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-@Tag("smollm2")
+@Tag("download")
 class GgufFileTest {
 
     private static GgufBuilder small() {

@@ -18,7 +18,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-@Tag("smollm2")
+@Tag("download")
 class DotTest {
 
     /** A hand-computed Q4_1 block: d = 0.5, m = -1, nibbles j → value d·q + m. */

@@ -20,7 +20,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The packed single-row GEMV against the scalar reference, and its pieces. */
-@Tag("smollm2")
+@Tag("download")
 class GemvTest {
 
     @Test

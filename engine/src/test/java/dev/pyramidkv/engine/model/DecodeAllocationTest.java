@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pool's worker (packed GEMV, attention, SiLU, softmax all run there), once C2 has compiled it. A vector value
  * that C2 fails to keep in registers shows up here as kilobytes to megabytes per token.
  */
-@Tag("smollm2")
+@Tag("download")
 class DecodeAllocationTest {
 
     @Test

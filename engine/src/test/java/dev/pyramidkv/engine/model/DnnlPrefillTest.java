@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The oneDNN prefill's logits against real-number math ({@link Float64Llama}, activations exact), beside the
  * Java path's (llama.cpp's numerics: Q8 activations). The oneDNN path rounds weights and activations to bf16.
  */
-@Tag("smollm2")
+@Tag("download")
 class DnnlPrefillTest {
 
     @BeforeAll

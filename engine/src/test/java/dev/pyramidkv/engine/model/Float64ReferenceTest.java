@@ -19,7 +19,7 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** First-step logits of the engine against {@link Float64Llama}, the same forward pass in plain double. */
-@Tag("smollm2")
+@Tag("download")
 class Float64ReferenceTest {
     static final String[] STORIES = {
             "Once upon a time",

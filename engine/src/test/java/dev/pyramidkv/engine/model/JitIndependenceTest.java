@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * products with packed SmolLM2 matrices (Q4_1 k and down projections, the first 512 rows of the Q8_0 output).
  * A whole SmolLM2 forward pass is too slow on the fallback (~40 s per token).
  */
-@Tag("smollm2")
+@Tag("download")
 class JitIndependenceTest {
     static final String PROMPT = "Lily and Tom went to the park.";
     static final int[] NEXT = {30, 41};   // two decode steps after the prompt

@@ -20,10 +20,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Our forward pass against the pinned llama.cpp (de.kherud:llama 4.2.0, called through its C API) on the
- * real models: after the prompt and after each of 64 greedy steps, every logit must be the same float.
+ * real models: after the prompt and after each of 64 greedy steps (16 on the Qwen models), every logit
+ * must be the same float.
  * Identical logits make greedy decoding identical token for token, however close the top two are.
  */
-@Tag("smollm2")
+@Tag("download")
 @Tag("llamacpp")
 class LlamaCppParityTest {
     static final int STEPS = 64;
@@ -48,8 +49,27 @@ class LlamaCppParityTest {
                 CHAT.formatted("Write a short poem about the sea."), CHAT.formatted("Explain how a hash map works.")));
     }
 
-    /** For each prompt: prefill both, then 64 times compare all logits and feed llama.cpp's argmax to both. */
+    static final String QWEN_CHAT = "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
+            + "<|im_start|>user\n%s<|im_end|>\n<|im_start|>assistant\n";
+    /** Greedy steps on the Qwen models: fewer than SmolLM2's while their K-quant kernels are scalar (slow). */
+    static final int QWEN_STEPS = FULL ? 16 : 4;
+
+    @Test
+    void qwen25Coder05bLogitsEqualLlamaCpps() throws Exception {
+        compare(TestModels.qwen25Coder05b(), QWEN_STEPS, QWEN_CHAT.formatted("Write a Python function that reverses a string."));
+    }
+
+    @Test
+    void qwen25Coder15bLogitsEqualLlamaCpps() throws Exception {
+        compare(TestModels.qwen25Coder15b(), QWEN_STEPS, QWEN_CHAT.formatted("Write a Python function that reverses a string."));
+    }
+
     private static void compare(Path gguf, String... prompts) throws Exception {
+        compare(gguf, STEPS, prompts);
+    }
+
+    /** For each prompt: prefill both, then {@code steps} times compare all logits and feed llama.cpp's argmax to both. */
+    private static void compare(Path gguf, int steps, String... prompts) throws Exception {
         try (LlamaCpp peer = LlamaCpp.open(gguf, 1, 1024); GgufFile f = GgufFile.open(gguf);
              Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(1)) {
             Llama model = new Llama(f, arena);
@@ -65,10 +85,10 @@ class LlamaCppParityTest {
                     Transformer ours = new Transformer(model, session, pool, cache, 512);
                     ours.forward(tokens, 0, tokens.length);
                     int[] next = new int[1];
-                    for (int step = 0; step <= STEPS; step++) {
+                    for (int step = 0; step <= steps; step++) {
                         MemorySegment expected = peer.logits();
                         assertSameLogits(expected, ours.logits(), model.config.vocab(), prompt, step);
-                        if (step == STEPS) break;
+                        if (step == steps) break;
                         next[0] = argmax(expected, model.config.vocab());
                         peer.decode(next, 0, 1);
                         ours.forward(next, 0, 1);

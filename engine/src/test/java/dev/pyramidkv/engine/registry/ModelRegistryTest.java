@@ -241,7 +241,8 @@ class ModelRegistryTest {
         Path stories = registry.resolve("stories260K", FetchProgress.SILENT);
         assertEquals(repo().resolve("models/stories260K.gguf"), stories);
         ModelException e = assertThrows(ModelException.class, () -> registry.resolve("llama", FetchProgress.SILENT));
-        assertEquals("--model llama: no such file, and not a known model (smollm2, stories260K)", e.getMessage());
+        assertEquals("--model llama: no such file, and not a known model ("
+                + String.join(", ", registry.models().stream().map(KnownModel::name).toList()) + ")", e.getMessage());
     }
 
     @Test

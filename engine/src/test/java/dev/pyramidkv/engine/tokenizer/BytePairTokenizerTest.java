@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SmolLM2-135M-Instruct: tokenizer.ggml.model = gpt2, pre = smollm, 49152 tokens, add_bos_token = false. */
-@Tag("smollm2")
+@Tag("download")
 class BytePairTokenizerTest extends TokenizerConformanceTest {
 
     @Override

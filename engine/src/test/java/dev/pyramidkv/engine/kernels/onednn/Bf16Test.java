@@ -16,7 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.*;
 
-@Tag("smollm2")
+@Tag("download")
 class Bf16Test {
 
     /** The vector rounding equals ggml's scalar fp32→bf16 on every value class, tails included. */

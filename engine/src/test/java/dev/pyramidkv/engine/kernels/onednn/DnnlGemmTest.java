@@ -24,7 +24,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Real oneDNN GEMMs on SmolLM2's real layer weights against a double-precision product of the same bf16 values. */
-@Tag("smollm2")
+@Tag("download")
 class DnnlGemmTest {
     static Engine smol;
     static DnnlEngine dnnl;
