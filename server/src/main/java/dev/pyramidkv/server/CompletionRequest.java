@@ -3,6 +3,7 @@ package dev.pyramidkv.server;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pyramidkv.cache.KvType;
 import dev.pyramidkv.cache.PolicyConfig;
 import dev.pyramidkv.cache.PolicyKind;
 import dev.pyramidkv.engine.api.GenerationParams;
@@ -141,9 +142,13 @@ record CompletionRequest(String model, List<Message> messages, String prompt, Ge
         if (!has(root, "kv")) return defaults;
         JsonNode kv = object(root, "kv");
         String name = has(kv, "policy") ? optionalString(kv, "policy", "kv.policy") : defaults.kind().cliName();
+        KvType kvType = defaults.kvType();
         if (has(kv, "kv_type")) {
-            String type = optionalString(kv, "kv_type", "kv.kv_type");
-            if (!type.equals("f32")) throw ApiException.invalid("kv.kv_type", "kv.kv_type '" + type + "' is not supported: the KV cache holds f32 today");
+            try {
+                kvType = KvType.parse(optionalString(kv, "kv_type", "kv.kv_type"));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("kv.kv_type", "kv." + e.getMessage().replace("kv type: ", "kv_type: "));
+            }
         }
         try {
             PolicyKind kind = PolicyKind.parse(name);
@@ -156,7 +161,7 @@ record CompletionRequest(String model, List<Message> messages, String prompt, Ge
                 b.budget(DEFAULT_BUDGET);
             }
             if (has(kv, "max_kv")) b.maxKvTokens(integer(kv, "max_kv", "kv.max_kv"));
-            return b.build();
+            return b.kvType(kvType).build();
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("kv", "kv." + e.getMessage());
         }

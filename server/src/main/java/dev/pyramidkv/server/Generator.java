@@ -93,9 +93,10 @@ final class Generator {
     /** The bytes a session's KV cache allocates (K, V and positions of every slot), as {@link KvCache#allocate} sizes it. */
     static long kvBytes(LlamaConfig c, SessionConfig session) {
         KvShape shape = new KvShape(c.layers(), c.heads(), c.kvHeads(), c.headDim());
+        session.policy().kvType().checkHeadDim(c.headDim());
         long slots = 0;
         for (int capacity : KvCache.capacities(shape, session.policy(), session.contextLength(), session.decodeHeadroom())) slots += capacity;
-        return slots * shape.kvHeads() * (2 * shape.rowBytes() + Integer.BYTES);
+        return slots * shape.kvHeads() * (2 * session.policy().kvType().rowBytes(c.headDim()) + Integer.BYTES);
     }
 
     /**
