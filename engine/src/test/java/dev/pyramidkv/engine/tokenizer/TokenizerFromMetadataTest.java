@@ -83,10 +83,10 @@ class TokenizerFromMetadataTest {
 
     @Test
     void unsupportedPreTokenizerIsNamed() {
-        GgufBuilder b = new GgufBuilder().kvString("tokenizer.ggml.model", "gpt2").kvString("tokenizer.ggml.pre", "qwen2")
+        GgufBuilder b = new GgufBuilder().kvString("tokenizer.ggml.model", "gpt2").kvString("tokenizer.ggml.pre", "deepseek-llm")
                 .kvStringArray("tokenizer.ggml.tokens", "a").kvStringArray("tokenizer.ggml.merges");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> Tokenizer.fromGguf(metadata(b))),
-                "tokenizer.ggml.pre", "qwen2");
+                "tokenizer.ggml.pre", "deepseek-llm");
     }
 
     @Test
