@@ -3,9 +3,9 @@ package dev.pyramidkv.engine.cli;
 import java.util.Arrays;
 
 /** The median and the range of repeated measurements: a best-of-N figure hides how far runs drift apart. */
-record Spread(double median, double min, double max) {
+public record Spread(double median, double min, double max) {
 
-    static Spread of(double[] values) {
+    public static Spread of(double[] values) {
         if (values.length == 0) throw new IllegalArgumentException("no values");
         double[] v = values.clone();
         Arrays.sort(v);
@@ -15,7 +15,7 @@ record Spread(double median, double min, double max) {
     }
 
     /** The nearest-rank {@code p}-th percentile (0 < p ≤ 100): the smallest value with p% of the values at or below it. */
-    static long percentile(long[] values, double p) {
+    public static long percentile(long[] values, double p) {
         if (values.length == 0) throw new IllegalArgumentException("no values");
         long[] v = values.clone();
         Arrays.sort(v);
