@@ -14,7 +14,9 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -139,11 +141,13 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     /**
-     * The request body, read within the read timeout: Helidon does not time out a body that trickles in, so
-     * the handler's virtual thread is interrupted, which closes its socket (that is how a virtual thread
-     * blocked in socket I/O is woken).
+     * The request body, read within the read timeout. A client that keeps sending past the deadline gets a 408.
+     * One that stops sending blocks the read, which Helidon does not time out: a second later the handler's
+     * virtual thread is interrupted, which closes its socket (how a virtual thread blocked in socket I/O is woken),
+     * so that client is dropped without an answer.
      */
     private byte[] readBody(ServerRequest req) {
+        long deadline = System.nanoTime() + settings.readTimeout().toNanos();
         Thread handler = Thread.currentThread();
         Object lock = new Object();
         boolean[] reading = {true};
@@ -151,11 +155,20 @@ public final class OpenAiServer implements AutoCloseable {
             synchronized (lock) {
                 if (reading[0]) handler.interrupt();
             }
-        }, settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            return req.content().as(byte[].class);
+        }, settings.readTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] chunk = new byte[16 * 1024];
+        try (InputStream in = req.content().inputStream()) {
+            for (int n; (n = in.read(chunk)) >= 0; ) {
+                body.write(chunk, 0, n);
+                if (System.nanoTime() > deadline) throw tooSlow();
+            }
+            return body.toByteArray();
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) throw tooSlow();
+            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            if (Thread.currentThread().isInterrupted()) throw ApiException.timeout("the request body did not arrive within " + settings.readTimeout().toSeconds() + " s");
+            if (Thread.currentThread().isInterrupted()) throw tooSlow();
             throw e;
         } finally {
             synchronized (lock) {
@@ -164,6 +177,10 @@ public final class OpenAiServer implements AutoCloseable {
             guard.cancel(false);
             Thread.interrupted();
         }
+    }
+
+    private ApiException tooSlow() {
+        return ApiException.timeout("the request body did not arrive within " + settings.readTimeout().toSeconds() + " s");
     }
 
     private void respond(ServerResponse res, Generator.Job job, boolean chat, String id, long now, String model) throws Exception {

@@ -1,8 +1,13 @@
 package dev.pyramidkv.server;
 
 import dev.pyramidkv.engine.api.Engine;
+import dev.pyramidkv.engine.api.Session;
 import dev.pyramidkv.engine.testing.TestModels;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +24,15 @@ import static dev.pyramidkv.server.ServerHarness.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * 8 streaming clients × 25 requests with mixed KV policies against one server with 2 sessions and a KV limit
- * that holds about two requests (bounded, loopback only): no error, each greedy answer equals the same request
- * run alone, the reservations (which are the sessions' KV allocations, see KvBytesTest) never pass the limit, and
- * every reservation is given back.
+ * 8 streaming clients × 25 requests with mixed KV policies against one SmolLM2 server with 2 sessions and a KV
+ * limit that holds about two requests (bounded, loopback only): no error, each greedy answer equals the same
+ * request run alone, the reservations (which are the sessions' KV allocations, see KvBytesTest) never pass the
+ * limit, the off-heap memory the JVM counts (the "direct" pool, where every {@code Arena} allocation goes) never
+ * passes the limit plus two sessions' activations, and every byte is given back.
  */
+@Tag("download")
 class LoadTest {
-    static final int CLIENTS = 8, REQUESTS = 25, MAX_TOKENS = 48;
+    static final int CLIENTS = 8, REQUESTS = 25, MAX_TOKENS = 24;
     static final List<String> PROMPTS = List.of(
             "Once upon a time, there was a little girl named Lily. She loved to play outside in the park with her ball.",
             "Tom had a big red truck. Every day he drove it around the yard and made loud noises. One day the truck",
@@ -47,34 +54,47 @@ class LoadTest {
     @Test
     void concurrentStreamsAnswerAsSerialRunsWithinTheMemoryLimit() throws Exception {
         int combos = PROMPTS.size() * POLICIES.size();
-        try (Engine engine = Engine.load(TestModels.stories260K())) {
+        try (Engine engine = Engine.load(TestModels.smollm2())) {
             // the limit: what the two largest requests reserve, so a third waits in the queue
-            ServerSettings probe = settings("stories260K");
+            ServerSettings probe = settings("stories260K");   // the model id the request bodies name
             Generator sizing = new Generator(engine, probe, new Metrics());
-            long largest = 0;
+            Generator.Prepared largestRequest = null;
             for (int c = 0; c < combos; c++) {
                 CompletionRequest r = CompletionRequest.parse(body(c, false).getBytes(StandardCharsets.UTF_8), false, probe.policy(), 64);
-                largest = Math.max(largest, sizing.prepare(r).kvBytes());
+                Generator.Prepared p = sizing.prepare(r);
+                if (largestRequest == null || p.kvBytes() > largestRequest.kvBytes()) largestRequest = p;
             }
+            long largest = largestRequest.kvBytes();
             sizing.shutdown(Duration.ZERO);
             long limit = 2 * largest;
             try (OpenAiServer server = OpenAiServer.start(engine, probe.withMemory(limit, CLIENTS))) {
                 URI base = server.uri();
                 String[] serial = new String[combos];
+                long activations;   // off-heap bytes of a session beyond its KV reservation: its scratch rows
                 for (int c = 0; c < combos; c++) {
+                    long before = offHeapBytes();
                     Reply r = post(base, "/v1/completions", body(c, false));
                     assertEquals(200, r.status(), r::toString);
                     serial[c] = r.json().path("choices").get(0).path("text").asText();
+                    assertEquals(before, offHeapBytes(), "a finished request gives its off-heap memory back");
+                }
+                long baseline = offHeapBytes();
+                try (Session s = engine.newSession(largestRequest.session())) {
+                    activations = Math.max(0, offHeapBytes() - baseline - largest);
                 }
 
                 AtomicBoolean running = new AtomicBoolean(true);
                 ConcurrentLinkedQueue<String> overLimit = new ConcurrentLinkedQueue<>();
                 double[] peak = {0};
+                long[] peakOffHeap = {0};
                 Thread sampler = Thread.ofPlatform().start(() -> {
                     while (running.get()) {
                         try {
                             double reserved = metric(base, "pyramidkv_kv_reserved_bytes");
                             if (reserved > limit) overLimit.add("reserved " + reserved);
+                            long offHeap = offHeapBytes() - baseline;
+                            if (offHeap > limit + 2 * activations) overLimit.add("off-heap " + offHeap);
+                            peakOffHeap[0] = Math.max(peakOffHeap[0], offHeap);
                             peak[0] = Math.max(peak[0], reserved);
                             Thread.sleep(25);
                         } catch (Exception e) {
@@ -105,11 +125,17 @@ class LoadTest {
                 assertEquals(List.of(), List.copyOf(overLimit));
                 assertEquals(0, metric(base, "pyramidkv_sessions"));
                 assertEquals(0, metric(base, "pyramidkv_kv_reserved_bytes"));
+                assertEquals(baseline, offHeapBytes(), "off-heap memory is back to its baseline");
                 assertEquals(CLIENTS * REQUESTS + combos, (int) metric(base, "pyramidkv_requests_total{endpoint=\"completions\",status=\"200\"}"));
-                assertTrue(peak[0] > largest, "requests ran side by side: peak reservation " + peak[0]);
-                System.out.printf("load: %d requests in %.1f s; KV limit %d bytes; peak KV reservation %.0f bytes%n",
-                        CLIENTS * REQUESTS, seconds, limit, peak[0]);
+                assertTrue(peak[0] > largest, String.format("requests ran side by side: %d requests in %.1f s; KV limit %d B; peak reservation %.0f B; peak off-heap above baseline %d B",
+                        CLIENTS * REQUESTS, seconds, limit, peak[0], peakOffHeap[0]));
             }
         }
+    }
+
+    /** The bytes of the JVM's "direct" pool: {@code Arena} allocations are counted there. */
+    static long offHeapBytes() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(p -> p.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
     }
 }
