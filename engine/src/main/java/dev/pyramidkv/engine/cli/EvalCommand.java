@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
- * {@code pyramidkv eval [--preset quick|paper] [grid options] [--out DIR] [--shard i/n]}: the synthetic
+ * {@code pyramidkv eval [--preset quick|paper|long|long-quick] [grid options] [--out DIR] [--shard i/n]}: the synthetic
  * long-context evaluation. Each prompt is prefilled once and forked into every policy × budget; results are
  * appended per prompt to {@code DIR/results.jsonl} (a rerun skips finished cells); at the end the report
  * ({@code summary.csv}, charts, {@code report.md}) is written as {@code pyramidkv analyze DIR} would.
@@ -37,8 +37,7 @@ final class EvalCommand implements Command {
     public Options options() {
         Options o = new Options().modelOption()
                 .value("--preset", "NAME", "the grid to start from (default quick); the options below replace its parts. "
-                        + EvalGrid.Preset.QUICK.name() + ": " + EvalGrid.Preset.QUICK.about() + "; "
-                        + EvalGrid.Preset.PAPER.name() + ": " + EvalGrid.Preset.PAPER.about())
+                        + String.join("; ", EvalGrid.Preset.all().stream().map(p -> p.name() + ": " + p.about()).toList()))
                 .value("--tasks", "LIST", "tasks, comma-separated, or 'all': passkey,niah_number,niah_word,niah_uuid,niah_multikey,niah_multivalue,vt,cwe")
                 .value("--lengths", "LIST", "context lengths in tokens, e.g. 1024,2048,4096")
                 .value("--depths", "LIST", "needle depths in percent, e.g. 0,25,50,75,100")

@@ -115,12 +115,28 @@ public record EvalGrid(List<TaskKind> tasks, List<Integer> contextLengths, List<
                 List.of(64, 128, 256, 512, 1024, 2048), 3,
                 "the paper's needle grid: 1k-8k tokens, depths 0-100%, budgets 64-2048, three samples");
 
-        public static List<Preset> all() { return List.of(QUICK, PAPER); }
+        /** Contexts a 32k model can use (32,000 leaves room for the answer in 32,768). */
+        public static final Preset LONG = new Preset("long",
+                List.of(TaskKind.values()),
+                List.of(4096, 8192, 16384, 32000), List.of(0, 25, 50, 75, 100),
+                List.of(PolicyKind.FULL, PolicyKind.STREAMING, PolicyKind.H2O, PolicyKind.SNAPKV, PolicyKind.PYRAMID, PolicyKind.ADAKV),
+                List.of(64, 128, 256, 512, 1024, 2048), 5,
+                "4k-32k tokens for 32k models (Qwen2.5): every task, depths 0-100%, budgets 64-2048, five samples; days on two cores");
+
+        public static final Preset LONG_QUICK = new Preset("long-quick",
+                List.of(TaskKind.PASSKEY, TaskKind.NIAH_NUMBER, TaskKind.NIAH_MULTIKEY),
+                List.of(4096, 8192), List.of(10, 50, 90),
+                List.of(PolicyKind.FULL, PolicyKind.STREAMING, PolicyKind.SNAPKV, PolicyKind.PYRAMID),
+                List.of(64, 256), 2,
+                "4k and 8k tokens, three needle tasks, two samples: 36 prompts, the long grid's first look");
+
+        public static List<Preset> all() { return List.of(QUICK, PAPER, LONG, LONG_QUICK); }
 
         public static Preset parse(String name) {
             String n = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
             for (Preset p : all()) if (p.name.equals(n)) return p;
-            throw new IllegalArgumentException("preset: unknown '" + name + "', expected quick|paper");
+            throw new IllegalArgumentException("preset: unknown '" + name + "', expected "
+                    + String.join("|", all().stream().map(Preset::name).toList()));
         }
     }
 }

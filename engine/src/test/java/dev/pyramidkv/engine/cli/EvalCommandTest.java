@@ -91,6 +91,12 @@ class EvalCommandTest {
         Result quick = run("eval", "--dry-run", "--json");
         assertEquals(0, quick.status(), quick.err());
         assertEquals(13, new ObjectMapper().readTree(quick.out()).get("configurations").asInt(), "quick: full + 4 policies x 3 budgets");
+        JsonNode longQuick = new ObjectMapper().readTree(run("eval", "--preset", "long-quick", "--dry-run", "--json").out());
+        assertEquals(2 * 3 * 3 * 2, longQuick.get("prompts").asInt(), "long-quick: 2 lengths x 3 depths x 3 tasks x 2 samples");
+        assertEquals(7, longQuick.get("configurations").asInt(), "long-quick: full + 3 policies x 2 budgets");
+        Result unknown = run("eval", "--preset", "longer", "--dry-run");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().contains("expected quick|paper|long|long-quick"), unknown.err());
     }
 
     @Test
