@@ -1,5 +1,7 @@
 package dev.pyramidkv.engine.api;
 
+import dev.pyramidkv.engine.sampling.SamplerSettings;
+
 import java.util.List;
 
 /**
@@ -28,6 +30,11 @@ public record GenerationParams(
         if (!(repeatPenalty > 0)) throw new IllegalArgumentException("repeatPenalty must be > 0, got " + repeatPenalty);
         if (repeatLastN < 0) throw new IllegalArgumentException("repeatLastN must be ≥ 0, got " + repeatLastN);
         stop = List.copyOf(stop);
+    }
+
+    /** The part of these parameters the sampler uses. */
+    public SamplerSettings samplerSettings() {
+        return new SamplerSettings(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed);
     }
 
     /** Greedy decoding of up to 256 tokens. */

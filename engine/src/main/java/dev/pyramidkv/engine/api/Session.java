@@ -184,7 +184,7 @@ public final class Session implements AutoCloseable {
         long heap0 = pool.allocatedBytes();
 
         Tokenizer tok = engine.tokenizer();
-        sampler.reset(params, sequence, length);
+        sampler.reset(params.samplerSettings(), sequence, length);
         Output out = new Output(tok, params.stop(), listener);
         int count = 0, steps = 0;
         long stepStart = t1;

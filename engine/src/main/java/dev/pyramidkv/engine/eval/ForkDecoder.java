@@ -137,7 +137,7 @@ public final class ForkDecoder implements AutoCloseable {
     /** Greedy decoding from the prefill's logits into {@code answer}; returns the token count. */
     private int decode(KvCache fork, int[] prompt, int maxTokens, Predicate<String> stop) {
         transformer.useCache(fork);
-        sampler.reset(GenerationParams.greedy(), prompt, prompt.length);
+        sampler.reset(GenerationParams.greedy().samplerSettings(), prompt, prompt.length);
         int token = sampler.sample(MemorySegment.ofArray(prefillLogits));
         int count = 0;
         while (!tokenizer.isEog(token)) {

@@ -1,7 +1,5 @@
 package dev.pyramidkv.engine.sampling;
 
-import dev.pyramidkv.engine.api.GenerationParams;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
@@ -17,7 +15,7 @@ public final class Sampler {
     private final float[] probs;      // probabilities of order[0..n)
     private final int[] recent;      // ring of recent tokens for the repetition penalty
     private int recentCount, recentHead;
-    private GenerationParams params;
+    private SamplerSettings params;
     private SplittableRandom rng;
 
     public Sampler(int vocab) {
@@ -29,7 +27,7 @@ public final class Sampler {
     }
 
     /** Starts a generation: new parameters, seed, and the prompt's tail for the repetition penalty. */
-    public void reset(GenerationParams p, int[] history, int historyLength) {
+    public void reset(SamplerSettings p, int[] history, int historyLength) {
         if (p.repeatLastN() > recent.length) {
             throw new IllegalArgumentException("repeatLastN " + p.repeatLastN() + " exceeds " + recent.length);
         }
@@ -50,7 +48,7 @@ public final class Sampler {
 
     public int sample(MemorySegment logitSegment) {
         MemorySegment.copy(logitSegment, ValueLayout.JAVA_FLOAT, 0, logits, 0, vocab);
-        GenerationParams p = params;
+        SamplerSettings p = params;
         if (p.repeatPenalty() != 1f) {
             for (int i = 0; i < recentCount; i++) {
                 int t = recent[i];
