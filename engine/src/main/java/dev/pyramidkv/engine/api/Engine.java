@@ -34,7 +34,6 @@ public final class Engine implements AutoCloseable {
     private PrefillWeights prefillWeights;   // packed on the first oneDNN session, shared by all
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     private static volatile boolean warnedNoDnnl;
-    private volatile boolean warnedModel;
 
     private Engine(Path path, GgufFile file, Arena arena) {
         this.path = path;
@@ -94,8 +93,8 @@ public final class Engine implements AutoCloseable {
 
     /**
      * The backend a session asking for {@code requested} gets: {@link Backend#JAVA} if oneDNN is asked for
-     * but cannot be loaded, has no bf16 matmul on this CPU (AVX2 machines), or cannot prefill this model, said
-     * once per JVM (or engine, for the model) as a warning naming why.
+     * but cannot be loaded or has no bf16 matmul on this CPU (AVX2 machines), said once per JVM as a warning
+     * naming why. Every model this engine loads (llama, qwen2) prefills on oneDNN.
      */
     Backend effective(Backend requested) {
         if (requested != Backend.ONEDNN) return requested;
@@ -105,14 +104,6 @@ public final class Engine implements AutoCloseable {
                 warnedNoDnnl = true;
                 String what = Dnnl.isAvailable() ? "the oneDNN prefill needs bf16" : "oneDNN is not available";
                 LOG.log(System.Logger.Level.WARNING, what + ", prefill runs on the Java backend: " + why);
-            }
-            return Backend.JAVA;
-        }
-        if (!model.dnnlPrefillable()) {
-            if (!warnedModel) {
-                warnedModel = true;
-                LOG.log(System.Logger.Level.WARNING, "the oneDNN prefill runs llama models without Q/K/V biases and with NORM RoPE;"
-                        + " this " + model.config.architecture() + " model prefills on the Java backend");
             }
             return Backend.JAVA;
         }

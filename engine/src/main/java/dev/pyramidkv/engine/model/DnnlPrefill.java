@@ -3,6 +3,7 @@ package dev.pyramidkv.engine.model;
 import dev.pyramidkv.cache.StagingBuffer;
 import dev.pyramidkv.dnnl.DnnlEngine;
 import dev.pyramidkv.dnnl.OpenMpThreads;
+import dev.pyramidkv.engine.kernels.Rope;
 import dev.pyramidkv.engine.kernels.onednn.Bf16;
 import dev.pyramidkv.engine.kernels.onednn.DnnlGemm;
 import dev.pyramidkv.engine.kernels.onednn.PrefillAttention;
@@ -17,7 +18,7 @@ import java.lang.foreign.MemorySegment;
  * bf16 instead of quantized to Q8 as llama.cpp does, so logits differ slightly) and blocked f32 attention.
  * <pre>
  *   xb  = bf16(rmsNorm(x))                       [m][dim]
- *   qkv = xb · [wq; wk; wv]ᵀ                     [m][qDim + 2·kvDim]   RoPE on q, k; k, v staged
+ *   qkv = xb · [wq; wk; wv]ᵀ (+ [bq; bk; bv])    [m][qDim + 2·kvDim]   RoPE (NORM or NEOX) on q, k; k, v staged
  *   att = attention(q, staged K/V)               [m][qDim]             + window probabilities, column sums
  *   x  += bf16(att) · woᵀ
  *   gu  = bf16(rmsNorm(x)) · [w_gate; w_up]ᵀ     [m][2·ffn]
@@ -44,10 +45,6 @@ final class DnnlPrefill {
     private final MemorySegment proj;  // [CHUNK][dim] f32
 
     DnnlPrefill(Llama model, ForwardState s, DnnlEngine engine, PrefillWeights weights, Arena arena, int threads) {
-        if (!model.dnnlPrefillable()) {
-            throw new IllegalArgumentException("the oneDNN prefill runs llama models without Q/K/V biases and with NORM RoPE; this "
-                    + model.config.architecture() + " model runs on the Java path");
-        }
         this.model = model;
         this.c = model.config;
         this.s = s;
@@ -87,10 +84,11 @@ final class DnnlPrefill {
             for (int i = 0; i < m; i++) PrefillRows.rmsNormToBf16(s.x, 4L * (r0 + i) * dim, norms.attnNorm().data(), dim, eps, src, 2L * i * dim);
             gemm.run(src, m, w.qkv(), qkv);
             for (int i = 0; i < m; i++) {
-                long row = 4L * i * qkvDim;
+                long row = 4L * i * qkvDim;                        // [q: qDim | k: kvDim | v: kvDim]
+                addBiases(norms, row);
                 long table = (long) (r0 + i) * c.ropeDim() * 4;   // [pos][ropeDim/2][cos, sin]
-                PrefillRows.rope(qkv, row, c.heads(), hd, c.ropeDim(), model.rope, table);
-                PrefillRows.rope(qkv, row + 4L * qDim, c.kvHeads(), hd, c.ropeDim(), model.rope, table);
+                Rope.rotate(qkv, row, c.heads(), hd, c.ropeDim(), c.ropeNeox(), model.rope, table);
+                Rope.rotate(qkv, row + 4L * qDim, c.kvHeads(), hd, c.ropeDim(), c.ropeNeox(), model.rope, table);
                 for (int h = 0; h < c.kvHeads(); h++) {
                     MemorySegment.copy(qkv, row + 4L * (qDim + h * hd), st.keys(), st.offset(h, r0 + i), 4L * hd);
                     MemorySegment.copy(qkv, row + 4L * (qDim + kvDim + h * hd), st.values(), st.offset(h, r0 + i), 4L * hd);
@@ -112,6 +110,14 @@ final class DnnlPrefill {
             gemm.run(src, m, w.down(), proj);
             PrefillRows.add(s.x, 4L * r0 * dim, proj, 0, m * dim);
         }
+    }
+
+    /** The Q/K/V biases (qwen2; llama has none) added to one row of {@code qkv} after the projections, before RoPE, as llama.cpp. */
+    private void addBiases(LlamaWeights.Layer w, long row) {
+        int kvDim = c.kvDim();
+        if (w.bq() != null) PrefillRows.add(qkv, row, w.bq().data(), 0, qDim);
+        if (w.bk() != null) PrefillRows.add(qkv, row + 4L * qDim, w.bk().data(), 0, kvDim);
+        if (w.bv() != null) PrefillRows.add(qkv, row + 4L * (qDim + kvDim), w.bv().data(), 0, kvDim);
     }
 
     /** Primitives closed with the session's DnnlEngine. */

@@ -27,11 +27,6 @@ public final class Llama {
         this.rope = ropeTable(arena, config);
     }
 
-    /** Whether the oneDNN prefill ({@link DnnlPrefill}) can run this model: no Q/K/V biases, RoPE mode NORM. */
-    public boolean dnnlPrefillable() {
-        return !config.ropeNeox() && weights.layers[0].bq() == null;
-    }
-
     /**
      * As ggml_rope_cache_init (mode NORM, no scaling): theta starts at the position and is multiplied by
      * base^(-2/ropeDim) in float for each pair; powf and sincosf come from the C library, as in llama.cpp.

@@ -12,6 +12,7 @@ import dev.pyramidkv.engine.kernels.Dot;
 import dev.pyramidkv.engine.kernels.GgmlMath;
 import dev.pyramidkv.engine.kernels.MatMul;
 import dev.pyramidkv.engine.kernels.QuantizedKv;
+import dev.pyramidkv.engine.kernels.Rope;
 import dev.pyramidkv.engine.kernels.VectorShape;
 import dev.pyramidkv.engine.kernels.WorkerPool;
 
@@ -213,9 +214,9 @@ public final class Transformer {
         if (w.bk() != null) addBias(s.kRows, m, w.bk());
         if (w.bv() != null) addBias(s.vRows, m, w.bv());
         for (int i = 0; i < m; i++) {
-            int pos = start + r0 + i;
-            for (int h = 0; h < c.heads(); h++) rope(s.q, ((long) i * c.heads() + h) * hd * 4, pos);
-            for (int h = 0; h < c.kvHeads(); h++) rope(s.kRows, ((long) i * kvDim + (long) h * hd) * 4, pos);
+            long table = (long) (start + r0 + i) * c.ropeDim() * 4;   // [pos][ropeDim/2][cos, sin]
+            Rope.rotate(s.q, 4L * i * c.heads() * hd, c.heads(), hd, c.ropeDim(), c.ropeNeox(), model.rope, table);
+            Rope.rotate(s.kRows, 4L * i * kvDim, c.kvHeads(), hd, c.ropeDim(), c.ropeNeox(), model.rope, table);
         }
         attLayer = l;
         attRow0 = r0;
@@ -434,26 +435,6 @@ public final class Transformer {
 
     private static boolean quantized(GgufTensor w) {
         return MatMul.needsQ8(w.type());
-    }
-
-    /**
-     * Rotates pair i of one head vector at byte offset {@code off} by pair i's angle: elements (2i, 2i+1)
-     * in RoPE mode NORM (llama), (i, i + ropeDim/2) in mode NEOX (qwen2); the multiply-adds fused where
-     * llama.cpp's compiler fused them.
-     */
-    private void rope(MemorySegment v, long off, int pos) {
-        int pairs = c.ropeDim() / 2;
-        long t = (long) pos * pairs * 8;
-        long stride = c.ropeNeox() ? 4 : 8;              // bytes from pair i to pair i+1
-        long partner = c.ropeNeox() ? 4L * pairs : 4;    // bytes from x0 to the x1 it rotates with
-        for (int i = 0; i < pairs; i++) {
-            float cos = model.rope.get(JAVA_FLOAT, t + 8L * i);
-            float sin = model.rope.get(JAVA_FLOAT, t + 8L * i + 4);
-            long o = off + stride * i;
-            float x0 = v.get(JAVA_FLOAT, o), x1 = v.get(JAVA_FLOAT, o + partner);
-            v.set(JAVA_FLOAT, o, Math.fma(x0, cos, -(x1 * sin)));
-            v.set(JAVA_FLOAT, o + partner, Math.fma(x0, sin, x1 * cos));
-        }
     }
 
     /** rows[i][j] += bias[j] for the m rows of {@code rows} ({@code [m][bias length]} f32), as ggml_add. */

@@ -141,7 +141,8 @@ class OnednnBackendTest {
         }
     }
 
-    private static int[] top2(MemorySegment logits, int vocab) {
+    /** The indices of the largest and second-largest of {@code vocab} logits. */
+    static int[] top2(MemorySegment logits, int vocab) {
         int a = 0, b = 1;
         if (logits.getAtIndex(JAVA_FLOAT, 1) > logits.getAtIndex(JAVA_FLOAT, 0)) { a = 1; b = 0; }
         for (int i = 2; i < vocab; i++) {

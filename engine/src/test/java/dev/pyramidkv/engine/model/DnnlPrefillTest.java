@@ -68,6 +68,27 @@ class DnnlPrefillTest {
         }
     }
 
+    /**
+     * Qwen2.5-Coder-0.5B (qwen2: Q/K/V biases, NEOX RoPE, GQA 14/2 with head size 64; Q4_K, Q6_K, Q5_0, Q8_0
+     * weights): the oneDNN prefill against real-number math beside the Java path's Q8_K/Q8_0 activations.
+     * Measured (3 prompts): oneDNN max|Δlogit| 0.13–0.18, median 0.015–0.024; Java 0.29–0.46, median 0.04–0.07.
+     * Same bound as SmolLM2's: no more than 1.25 × the Java path's error.
+     */
+    @Test
+    void qwen25Coder05bIsAsCloseToRealNumberMathAsLlamaCppsNumerics() throws Exception {
+        try (Engine engine = Engine.load(TestModels.qwen25Coder05b())) {
+            for (String prompt : Float64ReferenceTest.QWEN) {
+                int[] tokens = tokens(engine, prompt);
+                double[] exact = new Float64Llama(engine.model(), Activations.EXACT).logits(tokens);   // once: it is the slow part
+                Diff dnnl = Diff.of(dnnlLogits(engine, tokens), exact);
+                Diff java = Diff.of(Float64ReferenceTest.engineLogits(engine.model(), tokens), exact);
+                System.out.println("Qwen2.5-Coder-0.5B, " + tokens.length + " tokens: oneDNN " + dnnl + "; Java " + java);
+                assertTrue(dnnl.max() <= 1.25 * java.max(), dnnl + " vs Java's " + java);
+                assertTrue(dnnl.sameTop(), dnnl.toString());
+            }
+        }
+    }
+
     static double[] dnnlLogits(Engine engine, int[] tokens) {
         Llama model = engine.model();
         LlamaConfig c = model.config;

@@ -2,20 +2,23 @@ package dev.pyramidkv.engine.model;
 
 import dev.pyramidkv.engine.gguf.GgmlType;
 import dev.pyramidkv.engine.gguf.GgufTensor;
+import dev.pyramidkv.engine.kernels.Dequant;
 import dev.pyramidkv.engine.kernels.Fp16;
 import dev.pyramidkv.engine.kernels.ScalarReference;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The llama forward pass written out plainly in double, for tests only: one prompt from position 0,
+ * The llama-family forward pass (llama, qwen2) written out plainly in double, for tests only: one prompt from position 0,
  * the logits of its last token. It shares nothing with {@link Transformer} but the config and the tensor
  * lookup of {@link LlamaWeights} (which also resolves a tied output): its own weight decoding, RMSNorm,
  * RoPE (from Math.pow/cos/sin), softmax and SwiGLU.
  * <p>
  * {@link Activations#EXACT} is real-number math on the weights as stored (Q4_1's d·q + m summed in
- * double, not rounded to f32 as ggml dequantizes). {@link Activations#Q8_AS_LLAMA_CPP} additionally
+ * double, not rounded to f32 as ggml dequantizes; K-quants and Q5_0, whose d·sc·q − m has more terms, are
+ * ggml's f32 dequantization, off by an f32 rounding). {@link Activations#Q8_AS_LLAMA_CPP} additionally
  * does what llama.cpp does to the input of a block-quantized weight: round the activation row to f32
  * and quantize it per block of 32 to int8 ({@link ScalarReference#quantizeBlock}); the block dot is
  * then d_w·d_x·Σ(q_w·q_x), plus m_w·s_x for Q4_1 — all of it in double.
@@ -59,6 +62,9 @@ final class Float64Llama {
             double[][] q = matmul(lw.wq(), xb);                          // [n][heads*hd]
             double[][] k = matmul(lw.wk(), xb);                          // [n][kvHeads*hd]
             double[][] v = matmul(lw.wv(), xb);                          // [n][kvHeads*hd]
+            addBias(q, lw.bq());                                         // qwen2 (llama has none)
+            addBias(k, lw.bk());
+            addBias(v, lw.bv());
             for (int t = 0; t < n; t++) {
                 for (int h = 0; h < c.heads(); h++) rope(q[t], h * hd, t);
                 for (int h = 0; h < c.kvHeads(); h++) rope(k[t], h * hd, t);
@@ -96,14 +102,28 @@ final class Float64Llama {
         return y;
     }
 
-    /** RoPE mode NORM: pair (2i, 2i+1) of the head at {@code off} turns by pos·base^(−2i/ropeDim). */
+    /**
+     * RoPE: pair i of the head at {@code off} turns by pos·base^(−2i/ropeDim); the pair is elements (2i, 2i+1)
+     * in mode NORM (llama), (i, i + ropeDim/2) in mode NEOX (qwen2).
+     */
     private void rope(double[] v, int off, int pos) {
-        for (int i = 0; i < c.ropeDim() / 2; i++) {
+        int pairs = c.ropeDim() / 2;
+        for (int i = 0; i < pairs; i++) {
             double theta = pos * Math.pow(c.ropeTheta(), -2.0 * i / c.ropeDim());
             double cos = Math.cos(theta), sin = Math.sin(theta);
-            double x0 = v[off + 2 * i], x1 = v[off + 2 * i + 1];
-            v[off + 2 * i] = x0 * cos - x1 * sin;
-            v[off + 2 * i + 1] = x0 * sin + x1 * cos;
+            int i0 = off + (c.ropeNeox() ? i : 2 * i), i1 = c.ropeNeox() ? i0 + pairs : i0 + 1;
+            double x0 = v[i0], x1 = v[i1];
+            v[i0] = x0 * cos - x1 * sin;
+            v[i1] = x0 * sin + x1 * cos;
+        }
+    }
+
+    /** x[t][i] += bias[i] for every row, if there is a bias. */
+    private static void addBias(double[][] x, GgufTensor bias) {
+        if (bias == null) return;
+        double[] b = dequantRow(bias, 0);
+        for (double[] row : x) {
+            for (int i = 0; i < row.length; i++) row[i] += b[i];
         }
     }
 
@@ -256,8 +276,14 @@ final class Float64Llama {
             QuantizedRow row = new QuantizedRow(k);
             readBlocks(t, r, row);
             for (int i = 0; i < k; i++) out[i] = row.d[i / QK] * row.q[i] + row.m[i / QK];
+        } else if (t.type() == GgmlType.Q4_K || t.type() == GgmlType.Q6_K || t.type() == GgmlType.Q5_0) {
+            try (Arena arena = Arena.ofConfined()) {   // ggml's f32 dequantization (KQuantsTest checks it against ggml's)
+                MemorySegment row = arena.allocate(4L * k);
+                Dequant.row(t, r, row, 0);
+                for (int i = 0; i < k; i++) out[i] = row.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+            }
         } else {
-            throw new IllegalArgumentException("the float64 reference reads F32, Q8_0, Q4_0 and Q4_1 weights, not " + t.type() + " (tensor '" + t.name() + "')");
+            throw new IllegalArgumentException("the float64 reference reads F32, Q8_0, Q4_0, Q4_1, Q5_0, Q4_K and Q6_K weights, not " + t.type() + " (tensor '" + t.name() + "')");
         }
         return out;
     }

@@ -29,6 +29,10 @@ class Float64ReferenceTest {
             "The capital of France is",
             "def fibonacci(n):\n    if n < 2:\n        return n\n",
             "Photosynthesis is the process by which green plants use sunlight, water and carbon dioxide to make glucose and oxygen. It happens in the"};
+    static final String[] QWEN = {
+            "<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n",
+            "def fibonacci(n):\n    if n < 2:\n        return n\n",
+            "import java.util.List;\n\n/** Sums a list of integers. */\npublic final class Sum {\n    public static int sum(List<Integer> xs) {\n"};
 
     /**
      * F32 weights: the engine's math is the reference's, rounded to f32. Measured ≤ 6e-6 (about 3 ulps of

@@ -2,7 +2,6 @@ package dev.pyramidkv.engine.kernels.onednn;
 
 import dev.pyramidkv.engine.kernels.GgmlMath;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 
 import java.lang.foreign.MemorySegment;
 
@@ -21,12 +20,6 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  */
 public final class PrefillRows {
     private PrefillRows() {}
-
-    // (x0, x1, x2, x3, ...) → (x1, x0, x3, x2, ...); table (c0, s0, c1, s1, ...) → (c0, c0, c1, c1, ...), (s0, s0, s1, s1, ...)
-    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(F, i -> i ^ 1);
-    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(F, i -> i & ~1);
-    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(F, i -> i | 1);
-    private static final FloatVector MINUS_PLUS = FloatVector.fromArray(F, new float[]{-1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1}, 0);
 
     /** {@code dst (bf16) = x · w / sqrt(mean(x²) + eps)} for one row of {@code n}; x, w f32. */
     public static void rmsNormToBf16(MemorySegment x, long xOff, MemorySegment w, int n, float eps, MemorySegment dst, long dstOff) {
@@ -74,30 +67,6 @@ public final class PrefillRows {
             sum += v * v;
         }
         return sum;
-    }
-
-    /**
-     * RoPE (mode NORM) of {@code heads} consecutive head vectors of {@code headDim} at byte {@code off}: pairs
-     * (2i, 2i+1), i < ropeDim/2, rotated by the angles of {@code table} ({@code [pair][cos, sin]} f32 of one position).
-     */
-    public static void rope(MemorySegment v, long off, int heads, int headDim, int ropeDim, MemorySegment table, long tableOff) {
-        for (int h = 0; h < heads; h++) {
-            long head = off + 4L * h * headDim;
-            int i = 0;
-            for (; i + F.length() <= ropeDim; i += F.length()) {
-                FloatVector x = FloatVector.fromMemorySegment(F, v, head + 4L * i, LE);
-                FloatVector t = FloatVector.fromMemorySegment(F, table, tableOff + 4L * i, LE);
-                FloatVector cos = t.rearrange(EVENS), sin = t.rearrange(ODDS).mul(MINUS_PLUS);
-                x.mul(cos).add(x.rearrange(SWAP_PAIRS).mul(sin)).intoMemorySegment(v, head + 4L * i, LE);
-            }
-            for (; i < ropeDim; i += 2) {
-                float cos = table.get(JAVA_FLOAT, tableOff + 4L * i), sin = table.get(JAVA_FLOAT, tableOff + 4L * i + 4);
-                long o = head + 4L * i;
-                float x0 = v.get(JAVA_FLOAT, o), x1 = v.get(JAVA_FLOAT, o + 4);
-                v.set(JAVA_FLOAT, o, x0 * cos - x1 * sin);
-                v.set(JAVA_FLOAT, o + 4, x0 * sin + x1 * cos);
-            }
-        }
     }
 
     /**

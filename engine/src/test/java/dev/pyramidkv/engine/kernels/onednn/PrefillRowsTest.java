@@ -66,39 +66,6 @@ class PrefillRowsTest {
         }
     }
 
-    /** Pairs (2i, 2i+1) of each head rotated; with ropeDim < headDim the rest is untouched. */
-    @Test
-    void ropeRotatesPairsOfEveryHead() {
-        for (int[] shape : new int[][]{{64, 64}, {8, 8}, {48, 32}, {64, 40}}) {
-            int hd = shape[0], ropeDim = shape[1], heads = 3;
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment v = arena.allocate(4L * heads * hd + 8), table = arena.allocate(4L * ropeDim);
-                double[] angle = new double[ropeDim / 2];
-                for (int i = 0; i < ropeDim / 2; i++) {
-                    angle[i] = RND.nextDouble() * 20 - 10;
-                    table.setAtIndex(JAVA_FLOAT, 2L * i, (float) Math.cos(angle[i]));
-                    table.setAtIndex(JAVA_FLOAT, 2L * i + 1, (float) Math.sin(angle[i]));
-                }
-                float[] before = new float[heads * hd];
-                for (int i = 0; i < before.length; i++) v.setAtIndex(JAVA_FLOAT, 2 + i, before[i] = (float) RND.nextGaussian());
-                PrefillRows.rope(v, 8, heads, hd, ropeDim, table, 0);
-                for (int h = 0; h < heads; h++) {
-                    for (int d = 0; d < hd; d++) {
-                        float got = v.getAtIndex(JAVA_FLOAT, 2 + h * hd + d);
-                        double expected;
-                        if (d >= ropeDim) expected = before[h * hd + d];
-                        else {
-                            double c = table.getAtIndex(JAVA_FLOAT, d & ~1), s = table.getAtIndex(JAVA_FLOAT, d | 1);
-                            double x0 = before[h * hd + (d & ~1)], x1 = before[h * hd + (d | 1)];
-                            expected = d % 2 == 0 ? x0 * c - x1 * s : x0 * s + x1 * c;
-                        }
-                        assertEquals(expected, got, 1e-6, "headDim " + hd + " ropeDim " + ropeDim + " head " + h + " dim " + d);
-                    }
-                }
-            }
-        }
-    }
-
     @Test
     void siluTimesUpToBf16AndAdd() {
         int n = 16 * 96 + 3;
