@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.FMA;
 import static jdk.incubator.vector.VectorOperators.I2F;
@@ -68,6 +69,8 @@ public final class KQuants {
     private static final VectorShuffle<Integer> SWAP_UNITS = VectorShuffle.fromOp(I, i -> (i + 8) % L);
     private static final VectorShuffle<Short> SWAP_SHORT_UNITS = VectorShuffle.fromOp(S, i -> (i + 16) % (2 * L));
     private static final VectorShuffle<Float> SWAP_FLOAT_UNITS = VectorShuffle.fromOp(F, i -> (i + 8) % L);
+    private static final VectorShuffle<Float> DOWN4 = VectorShuffle.fromOp(F, i -> (i + 4) % L);
+    private static final VectorShuffle<Float> DOWN2 = VectorShuffle.fromOp(F, i -> (i + 2) % L);
     /** Q5_0, wide: the 8 shorts of qs of block u (at short 11u of the load) twice in chunk u. */
     private static final VectorShuffle<Short> DUP_QS = VectorShuffle.fromOp(S, i -> 11 * (i / 16) + i % 8);
     /** Q5_0, 256-bit: the 4 ints of qs twice. */
@@ -123,8 +126,10 @@ public final class KQuants {
             if (WIDE) isum = isum.add(isum.rearrange(SWAP_UNITS));     // chunk lanes i and i + 8 are ggml's lane i
             acc = ((FloatVector) isum.convertShape(I2F, F, 0)).lanewise(FMA, FloatVector.broadcast(F, d), acc);
         }
-        return hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5), acc.lane(6), acc.lane(7))
-                + ((m0 + m2) + (m1 + m3));
+        // hsum_float_8 as two vector steps (fewer nodes for C2 than 8 lane reads): t_l = a_l + a_(l+4), u_l = t_l + t_(l+2)
+        FloatVector t = acc.lanewise(ADD, acc.rearrange(DOWN4));
+        FloatVector u = t.lanewise(ADD, t.rearrange(DOWN2));
+        return (u.lane(0) + u.lane(1)) + ((m0 + m2) + (m1 + m3));
     }
 
     /** Minimum lane i (0..3) of one Q4_K block: m[2i]·Σq8 over sub-block 2i + m[2i+1]·Σq8 over sub-block 2i+1. */
@@ -150,9 +155,9 @@ public final class KQuants {
             long q8 = (long) r * a.k + (long) b * QK_K;
             float d = a.d.getAtIndex(JAVA_FLOAT, (long) r * (a.k / QK_K) + b) * Fp16.half(w, wb + 208);
             IntVector isum = IntVector.zero(I);
-            ShortVector qh01 = WIDE ? ShortVector.fromMemorySegment(S, w, wb + 128, LE) : null;   // (qh half 0 | half 1)
+            ShortVector qh01 = ShortVector.fromMemorySegment(S, w, wb + 128, LE);   // wide: (qh half 0 | half 1)
             for (int half = 0; half < 2; half++) {
-                ShortVector qhHalf = null;
+                ShortVector qhHalf = qh01;                                 // no null: C2 keeps the exact vector type
                 if (WIDE) {   // (qh | qh >> 2) of this half: chunk 4·half + 1 reads bits 2c from the shifted copy
                     ShortVector swapped = qh01.rearrange(SWAP_SHORT_UNITS);
                     qhHalf = half == 0 ? qh01.blend(swapped, SHORT_UNIT1) : swapped.blend(qh01, SHORT_UNIT1);
@@ -186,7 +191,9 @@ public final class KQuants {
             if (WIDE) isum = isum.add(isum.rearrange(SWAP_UNITS));
             acc = ((FloatVector) isum.convertShape(I2F, F, 0)).lanewise(FMA, FloatVector.broadcast(F, d), acc);
         }
-        return hsum8(acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4), acc.lane(5), acc.lane(6), acc.lane(7));
+        FloatVector t = acc.lanewise(ADD, acc.rearrange(DOWN4));        // hsum_float_8, as in dotQ4K
+        FloatVector u = t.lanewise(ADD, t.rearrange(DOWN2));
+        return u.lane(0) + u.lane(1);
     }
 
     /**
