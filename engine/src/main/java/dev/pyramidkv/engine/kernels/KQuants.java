@@ -40,8 +40,9 @@ import static jdk.incubator.vector.VectorOperators.XOR;
  * each chunk's sub-block scale for the K-quants), converted to float and fused into the lane:
  * {@code acc_l = fma(d, (float) isum_l, acc_l)}, block after block; then {@link #hsum8}. Q4_K's minimum
  * term has its own 4 lanes ({@code prod_i = m[2i]·Σq8[sub-block 2i] + m[2i+1]·Σq8[sub-block 2i+1]},
- * fused with {@code dmin = -d8·dmin}), reduced as {@code (a0+a2)+(a1+a3)} and added last. This is
- * plain scalar code in exactly that order, the lanes as eight local accumulators (nothing allocated).
+ * fused with {@code dmin = -d8·dmin}), reduced as {@code (a0+a2)+(a1+a3)} and added last. The dots
+ * compute the integer lane sums with {@link VectorShape}'s vectors (any order: int addition is exact) and
+ * keep the float steps in exactly that order; Q4_K's minimums stay scalar.
  */
 public final class KQuants {
     private KQuants() {}
