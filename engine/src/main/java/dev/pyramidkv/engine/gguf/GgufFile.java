@@ -156,7 +156,11 @@ public final class GgufFile implements AutoCloseable {
         if (Files.isDirectory(path)) throw new IOException(path + " is a directory, not a GGUF file");
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            MemorySegment mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            // The same bytes as a plain native segment (same arena, still read-only): the Vector API loads weights
+            // through JDK code whose segment-type profile the whole process shares; with mapped weights beside
+            // native activations it is polymorphic, the load intrinsic fails and every vector is boxed.
+            MemorySegment seg = MemorySegment.ofAddress(mapped.address()).reinterpret(mapped.byteSize(), arena, null).asReadOnly();
             return new GgufFile(path, arena, seg);
         } catch (NoSuchFileException e) {
             arena.close();

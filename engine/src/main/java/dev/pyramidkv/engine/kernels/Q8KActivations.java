@@ -12,6 +12,15 @@ import java.lang.foreign.ValueLayout;
  * qs    [rows][k]        int8   the quantized values
  * d     [rows][k/256]    f32    block scales (1/iscale, not f16-rounded)
  * bsums [rows][k/16]     int16  Σ qs over each run of 16
+ * q4k   [rows][k]        int16  qs widened and reordered for KQuants.dotQ4K's vectors
+ * q6k   [rows][k]        int16  qs widened and reordered for KQuants.dotQ6K's vectors
+ * </pre>
+ * The two reordered copies depend on the vector width ({@link VectorShape#LANES} = 8·U: a vector of 2·LANES
+ * shorts covers U chunks of 32 values, one per 16 short lanes). Per block of 256, vector after vector:
+ * <pre>
+ * q4k [h = 0..4/U)[n = 0..3][2·LANES]  lane u·16 + s = qs[64j + 32·(n &amp; 1) + 2s + (n &gt;&gt; 1)], j = U·h + u
+ *                                     (n: the nibble of a 16-bit weight lane: low/high of its low/high byte)
+ * q6k [c = 0..8/U)[p = 0..1][2·LANES]  lane u·16 + s = qs[32(U·c + u) + 2s + p]   (even, then odd values)
  * </pre>
  */
 public final class Q8KActivations {
@@ -20,6 +29,8 @@ public final class Q8KActivations {
     final MemorySegment qs;
     final MemorySegment d;
     final MemorySegment bsums;
+    final MemorySegment q4k;
+    final MemorySegment q6k;
     final int maxRows;
     final int maxK;
     int k;          // row length of the current contents
@@ -31,6 +42,8 @@ public final class Q8KActivations {
         this.qs = arena.allocate((long) maxRows * maxK, 64);
         this.d = arena.allocate((long) maxRows * Math.max(1, maxK / BLOCK) * 4, 64);
         this.bsums = arena.allocate((long) maxRows * Math.max(1, maxK / 16) * 2, 64);
+        this.q4k = arena.allocate((long) maxRows * maxK * 2, 64);
+        this.q6k = arena.allocate((long) maxRows * maxK * 2, 64);
     }
 
     /**
@@ -77,6 +90,19 @@ public final class Q8KActivations {
                 }
                 d.setAtIndex(ValueLayout.JAVA_FLOAT, blockIndex, 1f / iscale);
             }
+            for (int b = 0; b < blocks; b++) reorder((long) r * k + (long) b * BLOCK);
+        }
+    }
+
+    /** The block at element {@code e} of qs into q4k and q6k (zeros included: an all-zero block reorders to zeros). */
+    private void reorder(long e) {
+        int units = VectorShape.LANES / 8, shorts = 2 * VectorShape.LANES;
+        for (int i = 0; i < BLOCK; i++) {
+            int lane = i % shorts, u = lane / 16, s = lane % 16, v = i / shorts;    // vector v of the block
+            int n = v % 4, j = units * (v / 4) + u;
+            q4k.setAtIndex(ValueLayout.JAVA_SHORT, e + i, qs.get(ValueLayout.JAVA_BYTE, e + 64 * j + 32 * (n & 1) + 2 * s + (n >> 1)));
+            int p = v % 2, c = units * (v / 2) + u;
+            q6k.setAtIndex(ValueLayout.JAVA_SHORT, e + i, qs.get(ValueLayout.JAVA_BYTE, e + 32 * c + 2 * s + p));
         }
     }
 
