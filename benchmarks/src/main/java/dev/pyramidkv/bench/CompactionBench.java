@@ -127,7 +127,7 @@ public class CompactionBench {
     /** The region, refilled to capacity before every compaction (refill not timed), its rows stored as {@code kvType}. */
     @State(Scope.Thread)
     public static class FullRegion {
-        @Param({"f32", "f16", "q8_0"}) public String kvType;
+        @Param({"f32", "f16", "bf16", "q8_0", "q4_0"}) public String kvType;
         LayerRegion region;
 
         @Setup(Level.Trial)
@@ -177,7 +177,7 @@ public class CompactionBench {
 
         @Param({"streaming", "h2o", "snapkv"}) public String decodePolicy;
         @Param({"1", "32", "0"}) public int evictBatch;   // 0 = automatic: 4096/64 = 64
-        @Param({"f32", "q8_0"}) public String kvType;
+        @Param({"f32", "q8_0", "q4_0"}) public String kvType;
 
         Arena arena;
         KvCache cache;

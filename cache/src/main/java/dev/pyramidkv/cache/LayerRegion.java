@@ -9,9 +9,14 @@ import java.lang.foreign.ValueLayout;
  * its live entries are slots {@code [0, length(h))}, in ascending original position.
  *
  * <pre>
- * keys, values: [kvHead][capacity] rows of {@link KvType} (f32: headDim × 4 B; f16: headDim × 2 B;
- *               q8_0: headDim/32 blocks of [f16 d][32 × int8], 34 B each)
- *               slot s of head h at byte offset(h, s) = (h*capacity + s) * rowBytes
+ * keys, values: [kvHead][capacity] rows of {@link KvType}, rowBytes each:
+ *                 f32        headDim × 4 B
+ *                 f16, bf16  headDim × 2 B
+ *                 q8_0       headDim/32 blocks of 34 B: [0,2) f16 d, [2,34) 32 × int8
+ *                 q4_0       headDim/32 blocks of 18 B: [0,2) f16 d, [2,18) 16 B, value j in the low nibble
+ *                            of byte 2+j and value j+16 in its high nibble
+ *               slot s of head h at byte offset(h, s) = (h*capacity + s) * rowBytes;
+ *               block b of that row at offset(h, s) + b * blockBytes
  * positions:    i32 [kvHead][capacity]            slot s of head h at byte ((h*capacity + s))*4
  * lengths:      int[kvHead] (on heap)
  * </pre>

@@ -104,6 +104,9 @@ class OpenAiServerTest {
         Reply half = post(base, "/v1/completions", completionBody(STORY, 20, "\"kv\": {\"kv_type\": \"f16\"}"));
         assertEquals(200, half.status(), half::toString);
         assertEquals(20, half.json().path("usage").path("completion_tokens").asInt(), half::toString);
+        Reply brain = post(base, "/v1/completions", completionBody(STORY, 20, "\"kv\": {\"kv_type\": \"bf16\"}"));
+        assertEquals(200, brain.status(), brain::toString);
+        assertEquals(20, brain.json().path("usage").path("completion_tokens").asInt(), brain::toString);
     }
 
     @Test
@@ -134,9 +137,10 @@ class OpenAiServerTest {
         assertError(post(base, "/v1/chat/completions", chatBody("Hi", 0, "")), 400, "max_tokens", "at least 1");
         assertError(post(base, "/v1/chat/completions", chatBody("Hi", -3, "")), 400, "max_tokens", "at least 1");
         assertError(post(base, "/v1/chat/completions", chatBody("Hi", 8, "\"kv\": {\"policy\": \"lru\"}")), 400, "kv", "unknown policy 'lru'");
-        assertError(post(base, "/v1/chat/completions", chatBody("Hi", 8, "\"kv\": {\"kv_type\": \"q4_0\"}")), 400, "kv.kv_type", "f32");
-        // stories260K's heads have 8 values, too few for q8_0's blocks of 32: named, not a server error
+        assertError(post(base, "/v1/chat/completions", chatBody("Hi", 8, "\"kv\": {\"kv_type\": \"q5_0\"}")), 400, "kv.kv_type", "f32|f16|bf16|q8_0|q4_0");
+        // stories260K's heads have 8 values, too few for q8_0's and q4_0's blocks of 32: named, not a server error
         assertError(post(base, "/v1/chat/completions", chatBody("Hi", 8, "\"kv\": {\"kv_type\": \"q8_0\"}")), 400, "kv", "multiple of 32");
+        assertError(post(base, "/v1/chat/completions", chatBody("Hi", 8, "\"kv\": {\"kv_type\": \"q4_0\"}")), 400, "kv", "kv type q4_0 needs a head size that is a multiple of 32");
         assertError(post(base, "/v1/chat/completions", chatBody("Hi", 8, "\"kv\": {\"policy\": \"full\", \"budget\": 8}")), 400, "kv.budget", "full");
         assertError(post(base, "/v1/chat/completions", chatBody("Hi", 8, "\"kv\": {\"policy\": \"pyramid\", \"budget\": 16, \"max_kv\": 24}")), 400, "kv", "maxKvTokens=24");
         int context = engine.config().contextLength();

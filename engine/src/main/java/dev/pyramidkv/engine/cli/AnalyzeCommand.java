@@ -84,9 +84,16 @@ final class AnalyzeCommand implements Command {
         }
         List<String> rows = new ArrayList<>();
         for (Report.Config c : r.configs()) {
-            rows.add(Json.object().put("policy", c.policy()).put("budget", c.budget())
+            rows.add(Json.object().put("policy", c.policy()).put("budget", c.budget()).put("kv_type", c.kvType())
                     .put("accuracy", r.accuracy(r.inHeadlineTasks().and(Report.of(c))))
                     .put("kv_ratio", r.kvRatio(r.inHeadlineTasks().and(Report.of(c)))).toString());
+        }
+        List<String> agreement = new ArrayList<>();
+        for (Report.Agreement a : r.agreementWithF32(x -> true)) {
+            agreement.add(Json.object().put("kv_type", a.kvType()).put("cells", a.cells()).put("accuracy", a.accuracy())
+                    .put("f32_accuracy", a.f32Accuracy()).put("same_answer", a.sameAnswer()).put("same_score", a.sameScore())
+                    .put("f32_correct", a.f32Correct()).put("same_answer_where_f32_correct", a.sameAnswerWhereF32Correct())
+                    .put("kv_bytes_vs_f32", a.kvBytesVsF32()).toString());
         }
         List<String> separating = r.separatingTasks().stream().map(Json::quote).toList();
         List<String> files = w.files().stream().map(p -> Json.quote(p.toString())).toList();
@@ -94,6 +101,7 @@ final class AnalyzeCommand implements Command {
                 .putRaw("full", Json.array(full))
                 .putRaw("separating_tasks", Json.array(separating))
                 .putRaw("accuracy", Json.array(rows))
+                .putRaw("agreement_with_f32", Json.array(agreement))
                 .putRaw("files", Json.array(files)).toString();
     }
 }

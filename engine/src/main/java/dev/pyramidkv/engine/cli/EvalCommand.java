@@ -43,7 +43,7 @@ final class EvalCommand implements Command {
                 .value("--depths", "LIST", "needle depths in percent, e.g. 0,25,50,75,100")
                 .value("--policies", "LIST", "policies, e.g. full,streaming,h2o,snapkv,pyramid,adakv")
                 .value("--budgets", "LIST", "KV budgets (average tokens per layer, window included), e.g. 64,128,256")
-                .value("--kv-types", "LIST", "K/V storage types as a grid dimension, e.g. f32,q8_0 (default: --kv-type, or f32)")
+                .value("--kv-types", "LIST", "K/V storage types as a grid dimension, e.g. f32,q8_0,q4_0 (default: --kv-type, or f32)")
                 .value("--samples", "N", "prompts per task, length and depth")
                 .value("--seed", "S", "seed of the generated prompts (default 42)")
                 .value("--out", "DIR", "where results, summary and charts go (default eval-results)")

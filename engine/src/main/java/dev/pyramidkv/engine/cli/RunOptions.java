@@ -29,7 +29,7 @@ public final class RunOptions {
                 .value("--pooling", "max|avg", "pooling of the scores (default max)")
                 .value("--gqa", "sum|mean|max", "how query heads sharing a KV head combine scores (default sum)")
                 .value("--schedule", "MODE", "pyramid budgets: reference (integer floors, default) or exact (total = layers × budget)")
-                .value("--kv-type", "TYPE", "how K/V rows are stored: f32 (default), f16 or q8_0 (about 0.27× the bytes of f32)");
+                .value("--kv-type", "TYPE", "how K/V rows are stored: f32 (default), f16, bf16, q8_0 (about 0.27× the bytes of f32) or q4_0 (about 0.14×)");
     }
 
     public static PolicyConfig policy(ParsedArgs a) {

@@ -186,11 +186,12 @@ public final class Charts {
                 (int) Math.round(a.getBlue() + (b.getBlue() - a.getBlue()) * t));
     }
 
-    /** Tiles: full alone in the first row, then one row per policy with a column per budget. */
+    /** Tiles: full alone in the first row, then one row per policy with a column per budget; that again per K/V storage type. */
     private static void writeOverview(Report report, List<Report.Config> configs, List<BufferedImage> tiles, List<String> tasks, Path file) throws IOException {
         int tw = 360, th = 260, header = 62;
         List<String> policies = report.policies();
-        int cols = Math.max(1, report.budgets().size()), rows = policies.size();
+        List<String> types = report.kvTypes();
+        int cols = Math.max(1, report.budgets().size()), rows = policies.size() * Math.max(1, types.size());
         BufferedImage img = new BufferedImage(cols * tw, header + rows * th, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
@@ -201,11 +202,12 @@ public final class Charts {
             g.setFont(TITLE);
             g.drawString("Needle retrieval accuracy", 12, 22);
             g.setFont(SUBTITLE);
-            g.drawString("rows: policies; columns: budgets; tasks: " + String.join(", ", tasks), 12, 38);
+            g.drawString("rows: policies" + (types.size() > 1 ? " per K/V type (" + String.join(", ", types) + ")" : "") + "; columns: budgets; tasks: "
+                    + String.join(", ", tasks), 12, 38);
             g.drawString("green 1.0, yellow 0.5, red 0.0, grey not run", 12, 52);
             for (int k = 0; k < configs.size(); k++) {
                 Report.Config c = configs.get(k);
-                int row = policies.indexOf(c.policy());
+                int row = types.indexOf(c.kvType()) * policies.size() + policies.indexOf(c.policy());
                 int col = c.isFull() ? 0 : report.budgets().indexOf(c.budget());
                 g.drawImage(tiles.get(k), col * tw, header + row * th, null);
             }
@@ -217,11 +219,23 @@ public final class Charts {
         }
     }
 
-    /** One line per policy over the budgets (log scale), the full cache as a dashed horizontal line. */
+    /** A policy's series name: the policy, with its K/V storage type unless f32. */
+    private static String seriesName(String policy, String kvType) {
+        return kvType.equals(Report.F32) ? policy : policy + " " + kvType;
+    }
+
+    /** f32 solid; each other K/V storage type dotted with a longer gap, in KvType order. */
+    private static BasicStroke typeStroke(Report report, String kvType) {
+        int k = report.kvTypes().indexOf(kvType);
+        if (k <= 0) return new BasicStroke(2f);
+        return new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{2f, 2f * k}, 0f);
+    }
+
+    /** One line per policy (and K/V storage type) over the budgets (log scale), the full f32 cache as a dashed horizontal line. */
     static JFreeChart budgetCurves(Report report, Predicate<EvalResult> which, String title, String tasks) {
         XYSeriesCollection data = new XYSeriesCollection();
         List<Integer> budgets = report.budgets();
-        double full = report.accuracy(which.and(Report::isFull));
+        double full = report.accuracy(which.and(r -> Report.isFull(r) && Report.kvType(r).equals(Report.F32)));
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         int s = 0;
         if (!Double.isNaN(full)) {
@@ -234,17 +248,19 @@ public final class Charts {
             renderer.setSeriesShapesVisible(s, false);
             s++;
         }
-        for (String p : report.policies()) {
-            if (p.equals("full")) continue;
-            XYSeries series = new XYSeries(p);
-            for (int b : budgets) {
-                double acc = report.accuracy(which.and(r -> r.policy().equals(p) && r.budget() == b));
-                if (!Double.isNaN(acc)) series.add(b, acc);
+        for (String t : report.kvTypes()) {
+            for (String p : report.policies()) {
+                if (p.equals("full")) continue;
+                XYSeries series = new XYSeries(seriesName(p, t));
+                for (int b : budgets) {
+                    double acc = report.accuracy(which.and(r -> r.policy().equals(p) && r.budget() == b && Report.kvType(r).equals(t)));
+                    if (!Double.isNaN(acc)) series.add(b, acc);
+                }
+                data.addSeries(series);
+                renderer.setSeriesPaint(s, colour(p));
+                renderer.setSeriesStroke(s, typeStroke(report, t));
+                s++;
             }
-            data.addSeries(series);
-            renderer.setSeriesPaint(s, colour(p));
-            renderer.setSeriesStroke(s, new BasicStroke(2f));
-            s++;
         }
         LogAxis x = new LogAxis("KV budget (average tokens per layer, window included)");
         x.setBase(2);
@@ -268,10 +284,10 @@ public final class Charts {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         int s = 0;
         double minX = Double.MAX_VALUE, maxX = 0;
-        for (String p : report.policies()) {
-            XYSeries series = new XYSeries(p, true);
+        for (String t : report.kvTypes()) for (String p : report.policies()) {
+            XYSeries series = new XYSeries(seriesName(p, t), true);
             for (Report.Config c : report.configs()) {
-                if (!c.policy().equals(p)) continue;
+                if (!c.policy().equals(p) || !c.kvType().equals(t)) continue;
                 double acc = report.accuracy(which.and(Report.of(c)));
                 double mib = report.kvBytes(which.and(Report.of(c))) / (1024.0 * 1024);
                 if (Double.isNaN(acc) || !(mib > 0)) continue;
@@ -281,7 +297,7 @@ public final class Charts {
             }
             data.addSeries(series);
             renderer.setSeriesPaint(s, colour(p));
-            renderer.setSeriesStroke(s, new BasicStroke(2f));
+            renderer.setSeriesStroke(s, typeStroke(report, t));
             s++;
         }
         LogAxis x = new LogAxis("KV cache kept after the prompt (MiB, mean per prompt)");

@@ -1,5 +1,6 @@
 package dev.pyramidkv.engine.eval;
 
+import dev.pyramidkv.cache.KvType;
 import dev.pyramidkv.cache.PolicyKind;
 
 import java.io.IOException;
@@ -14,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Tables over a set of results: the full cache's accuracy first (the ceiling), the tasks where it is strong
@@ -28,12 +31,18 @@ public final class Report {
     private final List<Integer> lengths;
     private final List<Integer> budgets;       // of the compressing policies
     private final List<String> policies;       // policy names, full first, in PolicyKind order
+    private final List<String> kvTypes;        // K/V storage types, in KvType order (f32 first)
 
-    /** A configuration as the tables show it: a policy and a budget (0 for full). */
-    public record Config(String policy, int budget) {
-        public String label() { return budget == 0 ? policy : policy + "-" + budget; }
+    /** A configuration as the tables show it: a policy, a budget (0 for full) and the K/V storage type. */
+    public record Config(String policy, int budget, String kvType) {
+        public Config(String policy, int budget) { this(policy, budget, F32); }
+
+        public String label() { return (budget == 0 ? policy : policy + "-" + budget) + (kvType.equals(F32) ? "" : "-" + kvType); }
         public boolean isFull() { return policy.equals(PolicyKind.FULL.cliName()); }
     }
+
+    static final String F32 = KvType.F32.cliName();
+    private static final Pattern KV_TYPE = Pattern.compile("kvType=([a-z0-9_]+)");
 
     /** A running mean. */
     static final class Mean {
@@ -62,6 +71,9 @@ public final class Report {
         List<String> p = new ArrayList<>();
         for (PolicyKind k : PolicyKind.values()) if (results.stream().anyMatch(r -> r.policy().equals(k.cliName()))) p.add(k.cliName());
         this.policies = List.copyOf(p);
+        List<String> k = new ArrayList<>();
+        for (KvType type : KvType.values()) if (results.stream().anyMatch(r -> kvType(r).equals(type.cliName()))) k.add(type.cliName());
+        this.kvTypes = List.copyOf(k);
         List<String> s = new ArrayList<>();
         for (String task : tasks) {
             double full = accuracy(r -> r.task().equals(task) && isFull(r));
@@ -76,21 +88,67 @@ public final class Report {
     public List<Integer> contextLengths() { return lengths; }
     public List<Integer> budgets() { return budgets; }
     public List<String> policies() { return policies; }
+    public List<String> kvTypes() { return kvTypes; }
     public double minFull() { return minFull; }
 
-    /** Every configuration in the results: full first, then each policy's budgets in order. */
+    /** The K/V storage type of a cell, from its policy settings (f32 names none). */
+    public static String kvType(EvalResult r) {
+        Matcher m = KV_TYPE.matcher(r.policyConfig());
+        return m.find() ? m.group(1) : F32;
+    }
+
+    /** The policy settings of a cell without its storage type: the key of its f32 counterpart. */
+    static String withoutKvType(String policyConfig) {
+        return policyConfig.replaceAll("(, )?kvType=[a-z0-9_]+", "");
+    }
+
+    /** Every configuration in the results: per storage type, full first, then each policy's budgets in order. */
     public List<Config> configs() {
         List<Config> out = new ArrayList<>();
-        for (String p : policies) {
-            if (p.equals(PolicyKind.FULL.cliName())) {
-                out.add(new Config(p, 0));
-                continue;
-            }
-            for (int b : budgets) {
-                if (results.stream().anyMatch(r -> r.policy().equals(p) && r.budget() == b)) out.add(new Config(p, b));
+        for (String t : kvTypes) {
+            for (String p : policies) {
+                for (int b : p.equals(PolicyKind.FULL.cliName()) ? List.of(0) : budgets) {
+                    if (results.stream().anyMatch(r -> r.policy().equals(p) && r.budget() == b && kvType(r).equals(t))) out.add(new Config(p, b, t));
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * Each storage type against f32 on the same cells (prompt, policy, budget, settings): how often the greedy
+     * answer is the same text, how often it scores the same, the same where f32 answers correctly, and its KV
+     * bytes relative to f32's. Cells without an f32 counterpart are left out.
+     */
+    public record Agreement(String kvType, int cells, double accuracy, double f32Accuracy, double sameAnswer, double sameScore,
+                            int f32Correct, double sameAnswerWhereF32Correct, double kvBytesVsF32) {}
+
+    /** {@link Agreement} per storage type other than f32, over the cells that match {@code which}. */
+    public List<Agreement> agreementWithF32(Predicate<EvalResult> which) {
+        Map<String, EvalResult> f32 = new LinkedHashMap<>();
+        for (EvalResult r : results) if (kvType(r).equals(F32)) f32.put(f32Key(r), r);
+        List<Agreement> out = new ArrayList<>();
+        for (String t : kvTypes) {
+            if (t.equals(F32)) continue;
+            Mean acc = new Mean(), refAcc = new Mean(), same = new Mean(), sameScore = new Mean(), sameCorrect = new Mean(), bytes = new Mean();
+            for (EvalResult r : results) {
+                EvalResult f = f32.get(f32Key(r));
+                if (!kvType(r).equals(t) || f == null || !which.test(r)) continue;
+                boolean sameText = r.answer().equals(f.answer());
+                acc.add(r.score());
+                refAcc.add(f.score());
+                same.add(sameText ? 1 : 0);
+                sameScore.add(r.score() == f.score() ? 1 : 0);
+                if (f.score() == 1) sameCorrect.add(sameText ? 1 : 0);
+                bytes.add((double) r.kvBytes() / f.kvBytes());
+            }
+            if (acc.n > 0) out.add(new Agreement(t, acc.n, acc.value(), refAcc.value(), same.value(), sameScore.value(), sameCorrect.n, sameCorrect.value(), bytes.value()));
+        }
+        return out;
+    }
+
+    private static String f32Key(EvalResult r) {
+        return EvalResult.key(r.model(), r.task(), r.contextLength(), r.depth(), r.sample(), r.seed(), withoutKvType(r.policyConfig()));
     }
 
     /** The depths of needle tasks in the results, ascending. */
@@ -100,7 +158,9 @@ public final class Report {
 
     public static boolean isFull(EvalResult r) { return r.policy().equals(PolicyKind.FULL.cliName()); }
 
-    public static Predicate<EvalResult> of(Config c) { return r -> r.policy().equals(c.policy()) && r.budget() == c.budget(); }
+    public static Predicate<EvalResult> of(Config c) {
+        return r -> r.policy().equals(c.policy()) && r.budget() == c.budget() && kvType(r).equals(c.kvType());
+    }
 
     /** The tasks the summary averages over: the separating ones, or every task when none is. */
     public List<String> headlineTasks() { return separating.isEmpty() ? tasks : separating; }
@@ -167,17 +227,32 @@ public final class Report {
         md.append("| policy |");
         for (int b : budgets) md.append(' ').append(b).append(" |");
         md.append("\n|---|").append("---:|".repeat(budgets.size())).append('\n');
-        for (String p : policies) {
-            md.append("| ").append(p).append(" |");
-            for (int b : budgets) {
-                boolean full = p.equals(PolicyKind.FULL.cliName());
-                md.append(' ').append(pct(accuracy(inHeadlineTasks().and(r -> r.policy().equals(p) && (full || r.budget() == b))))).append(" |");
+        for (String t : kvTypes) {
+            for (String p : policies) {
+                md.append("| ").append(p).append(t.equals(F32) ? "" : " " + t).append(" |");
+                for (int b : budgets) {
+                    boolean full = p.equals(PolicyKind.FULL.cliName());
+                    md.append(' ').append(pct(accuracy(inHeadlineTasks().and(r -> r.policy().equals(p) && (full || r.budget() == b) && kvType(r).equals(t))))).append(" |");
+                }
+                md.append('\n');
+            }
+        }
+        md.append("| KV kept (mean of kept/full bytes, f32) |");
+        for (int b : budgets) md.append(' ').append(pct(kvRatio(inHeadlineTasks().and(r -> !isFull(r) && r.budget() == b && kvType(r).equals(F32))))).append(" |");
+        md.append("\n\n");
+
+        List<Agreement> agreement = agreementWithF32(r -> true);
+        if (!agreement.isEmpty()) {
+            md.append("#### K/V storage types against f32 (same prompt, policy and budget; every task)\n\n");
+            md.append("| kv type | cells | accuracy (f32) | same answer as f32 | same score | same answer where f32 is right | KV bytes vs f32 |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            for (Agreement a : agreement) {
+                md.append(String.format(Locale.ROOT, "| %s | %d | %s (%s) | %.1f%% | %.1f%% | %s of %d | %.3f× |%n", a.kvType(), a.cells(), pct(a.accuracy()),
+                        pct(a.f32Accuracy()), 100 * a.sameAnswer(), 100 * a.sameScore(), a.f32Correct() == 0 ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * a.sameAnswerWhereF32Correct()),
+                        a.f32Correct(), a.kvBytesVsF32()));
             }
             md.append('\n');
         }
-        md.append("| KV kept (mean of kept/full bytes) |");
-        for (int b : budgets) md.append(' ').append(pct(kvRatio(inHeadlineTasks().and(r -> !isFull(r) && r.budget() == b)))).append(" |");
-        md.append("\n\n");
 
         md.append("#### Accuracy by task\n\n| configuration |");
         for (String t : tasks) md.append(' ').append(t).append(" |");
@@ -210,13 +285,13 @@ public final class Report {
      * full, their ratio, mean times.
      */
     public void writeSummaryCsv(Path file) throws IOException {
-        record Key(String task, int length, int depth, String policy, int budget) {}
+        record Key(String task, int length, int depth, String policy, int budget, String kvType) {}
         Map<Key, List<EvalResult>> groups = new LinkedHashMap<>();
         List<EvalResult> sorted = new ArrayList<>(results);
         sorted.sort(Comparator.comparing((EvalResult r) -> tasks.indexOf(r.task())).thenComparingInt(EvalResult::contextLength)
-                .thenComparingInt(EvalResult::depth).thenComparingInt(r -> policies.indexOf(r.policy())).thenComparingInt(EvalResult::budget));
-        for (EvalResult r : sorted) groups.computeIfAbsent(new Key(r.task(), r.contextLength(), r.depth(), r.policy(), r.budget()), k -> new ArrayList<>()).add(r);
-        StringBuilder csv = new StringBuilder("task,context_length,depth,policy,budget,samples,accuracy,kv_bytes,kv_full_bytes,kv_ratio,uncompressed,prompt_tokens,prefill_ms,decode_ms\n");
+                .thenComparingInt(EvalResult::depth).thenComparingInt(r -> policies.indexOf(r.policy())).thenComparingInt(EvalResult::budget).thenComparingInt(r -> kvTypes.indexOf(kvType(r))));
+        for (EvalResult r : sorted) groups.computeIfAbsent(new Key(r.task(), r.contextLength(), r.depth(), r.policy(), r.budget(), kvType(r)), k -> new ArrayList<>()).add(r);
+        StringBuilder csv = new StringBuilder("task,context_length,depth,policy,budget,kv_type,samples,accuracy,kv_bytes,kv_full_bytes,kv_ratio,uncompressed,prompt_tokens,prefill_ms,decode_ms\n");
         for (Map.Entry<Key, List<EvalResult>> e : groups.entrySet()) {
             Key k = e.getKey();
             List<EvalResult> g = e.getValue();
@@ -231,8 +306,8 @@ public final class Report {
                 dec.add(r.decodeMillis());
                 if (r.uncompressed()) unc++;
             }
-            csv.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%d,%d,%.4f,%.0f,%.0f,%.4f,%d,%.0f,%.1f,%.1f%n", k.task(), k.length(),
-                    k.depth() < 0 ? "" : Integer.toString(k.depth()), k.policy(), k.budget(), g.size(), acc.value(), kv.value(), full.value(),
+            csv.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%d,%s,%d,%.4f,%.0f,%.0f,%.4f,%d,%.0f,%.1f,%.1f%n", k.task(), k.length(),
+                    k.depth() < 0 ? "" : Integer.toString(k.depth()), k.policy(), k.budget(), k.kvType(), g.size(), acc.value(), kv.value(), full.value(),
                     kv.value() / full.value(), unc, tok.value(), pre.value(), dec.value()));
         }
         Path parent = file.toAbsolutePath().getParent();

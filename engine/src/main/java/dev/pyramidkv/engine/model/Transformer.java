@@ -304,7 +304,7 @@ public final class Transformer {
      * {@code base + j·rowBytes}, as llama.cpp without flash attention: kq by ggml_vec_dot_f32 scaled after
      * the dot, softmax as ggml_soft_max_f32 (ggml's exp, sums of 8 into a double), then kqv = Σ p_j V_j in
      * the order of the matmul llama.cpp uses ({@link #weightedValues}). Leaves the probabilities in
-     * scores[h][0, count). K/V rows of a quantized cache ({@code type} f16, q8_0) go through {@link QuantizedKv}.
+     * scores[h][0, count). K/V rows of a quantized cache ({@code type} f16, bf16, q8_0, q4_0) go through {@link QuantizedKv}.
      */
     private void attendRow(int h, int i, KvType type, MemorySegment keys, MemorySegment values, long base, long rowBytes, int count) {
         int hd = c.headDim();

@@ -70,15 +70,47 @@ class ReportTest {
         assertTrue(md.contains("| snapkv-64 | 0% | 20% |"), md);
     }
 
+    /**
+     * A q8_0 copy of four passkey cells: one answer differs in text but not in score, one differs in score
+     * (where f32 was right); the table counts both against f32 on the same prompt and policy.
+     */
+    @Test
+    void storageTypesAreComparedWithF32OnTheSameCells() {
+        List<EvalResult> rs = new ArrayList<>();
+        String[] f32Answers = {"x", "x", "y", "y"}, q8Answers = {"x", "z", "y", "y."};
+        for (int d = 0; d < 4; d++) {
+            rs.add(typed(d, "full()", "full", f32Answers[d], f32Answers[d].equals("x") ? 1 : 0, 1000));
+            rs.add(typed(d, "full(kvType=q8_0)", "full-q8_0", q8Answers[d], q8Answers[d].equals("x") ? 1 : 0, 265));
+        }
+        rs.add(typed(9, "full(kvType=q4_0)", "full-q4_0", "x", 1, 140));   // no f32 counterpart: left out
+        Report r = new Report(rs, 0.6);
+        assertEquals(List.of("f32", "q8_0", "q4_0"), r.kvTypes());
+        assertEquals("q8_0", Report.kvType(rs.get(1)));
+        assertEquals(List.of(new Report.Config("full", 0), new Report.Config("full", 0, "q8_0"), new Report.Config("full", 0, "q4_0")), r.configs());
+        assertEquals(0.5, r.accuracy(Report.of(new Report.Config("full", 0))), 1e-12);
+        assertEquals(0.25, r.accuracy(Report.of(new Report.Config("full", 0, "q8_0"))), 1e-12);
+        List<Report.Agreement> a = r.agreementWithF32(x -> true);
+        assertEquals(1, a.size(), "q4_0 has no f32 cells to compare with");
+        assertEquals(new Report.Agreement("q8_0", 4, 0.25, 0.5, 0.5, 0.75, 2, 0.5, 0.265), a.getFirst());
+        String md = r.markdown();
+        assertTrue(md.contains("| q8_0 | 4 | 25% (50%) | 50.0% | 75.0% | 50.0% of 2 | 0.265× |"), md);
+        assertTrue(md.contains("| full q8_0 |"), md);
+    }
+
+    static EvalResult typed(int depth, String policyConfig, String label, String answer, double score, long kv) {
+        return new EvalResult("m.gguf", "passkey", 512, depth, 0, 1, 507, "full", 0, label, policyConfig, List.of("x"), answer, 3, score, kv,
+                1000, false, 2000, 100, 2);
+    }
+
     @Test
     void summaryCsvHasOneRowPerTaskLengthDepthAndConfiguration() throws IOException {
         Path csv = tmp.resolve("summary.csv");
         new Report(results(), 0.6).writeSummaryCsv(csv);
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("task,context_length,depth,policy,budget,samples,accuracy,kv_bytes,kv_full_bytes,kv_ratio,uncompressed,prompt_tokens,prefill_ms,decode_ms", lines.getFirst());
+        assertEquals("task,context_length,depth,policy,budget,kv_type,samples,accuracy,kv_bytes,kv_full_bytes,kv_ratio,uncompressed,prompt_tokens,prefill_ms,decode_ms", lines.getFirst());
         assertEquals(1 + 2 * 3 * 5 + 2 * 3, lines.size());
-        assertTrue(lines.contains("passkey,512,50,snapkv,128,2,0.5000,200,1000,0.2000,0,507,2000.0,100.0"), String.join("\n", lines));
-        assertTrue(lines.contains("vt,1024,,snapkv,64,1,0.2000,100,1000,0.1000,0,1019,2000.0,100.0"), String.join("\n", lines));
+        assertTrue(lines.contains("passkey,512,50,snapkv,128,f32,2,0.5000,200,1000,0.2000,0,507,2000.0,100.0"), String.join("\n", lines));
+        assertTrue(lines.contains("vt,1024,,snapkv,64,f32,1,0.2000,100,1000,0.1000,0,1019,2000.0,100.0"), String.join("\n", lines));
     }
 
     @Test

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class QuantizedKvTest {
 
     @ParameterizedTest
-    @CsvSource({"q8_0, 64, 300", "q8_0, 128, 7", "q8_0, 32, 1", "f16, 64, 300", "f16, 128, 33", "f16, 8, 5", "f16, 40, 17"})
+    @CsvSource({"q8_0, 64, 300", "q8_0, 128, 7", "q8_0, 32, 1", "f16, 64, 300", "f16, 128, 33", "f16, 8, 5", "f16, 40, 17",
+            "q4_0, 64, 300", "q4_0, 128, 7", "q4_0, 32, 1", "bf16, 64, 300", "bf16, 128, 33", "bf16, 8, 5", "bf16, 40, 17"})
     void scoresAndWeightedValuesMatchTheDecodedRows(String typeName, int hd, int rows) {
         KvType type = KvType.parse(typeName);
         SplittableRandom rnd = new SplittableRandom(hd * 31L + rows);
