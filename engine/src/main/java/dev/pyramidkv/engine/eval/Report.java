@@ -177,6 +177,15 @@ public final class Report {
         return m.value();
     }
 
+    /** The accuracy of the results that match with its 95% Wilson interval, e.g. "62% (48–75)"; "–" if none match. */
+    public String accuracyCell(Predicate<EvalResult> which) {
+        Mean m = new Mean();
+        for (EvalResult r : results) if (which.test(r)) m.add(r.score());
+        if (m.n == 0) return "–";
+        Wilson w = Wilson.of(m.value(), m.n);
+        return String.format(Locale.ROOT, "%.0f%% (%.0f–%.0f)", 100 * m.value(), 100 * w.low(), 100 * w.high());
+    }
+
     /** Mean live KV bytes after compression of the results that match. */
     public double kvBytes(Predicate<EvalResult> which) {
         Mean m = new Mean();
@@ -202,7 +211,8 @@ public final class Report {
         StringBuilder md = new StringBuilder();
         String model = results.stream().map(EvalResult::model).distinct().reduce((a, b) -> a + ", " + b).orElse("");
         long prompts = results.stream().map(r -> r.task() + r.contextLength() + "/" + r.depth() + "/" + r.sample() + "/" + r.seed()).distinct().count();
-        md.append(String.format(Locale.ROOT, "Model: %s. %d prompts, %d cells (prompt × configuration).%n%n", model, prompts, results.size()));
+        md.append(String.format(Locale.ROOT, "Model: %s. %d prompts, %d cells (prompt × configuration). Accuracies carry their 95%% Wilson"
+                + " interval in parentheses: two cells whose intervals overlap are not told apart by these samples.%n%n", model, prompts, results.size()));
 
         md.append("#### Full cache (the ceiling): accuracy by task and context length\n\n");
         md.append("| task |");
@@ -211,8 +221,8 @@ public final class Report {
         md.append("---:|".repeat(lengths.size() + 1)).append('\n');
         for (String task : tasks) {
             md.append("| ").append(task).append(" |");
-            for (int n : lengths) md.append(' ').append(pct(accuracy(r -> isFull(r) && r.task().equals(task) && r.contextLength() == n))).append(" |");
-            md.append(' ').append(pct(accuracy(r -> isFull(r) && r.task().equals(task)))).append(" |\n");
+            for (int n : lengths) md.append(' ').append(accuracyCell(r -> isFull(r) && r.task().equals(task) && r.contextLength() == n)).append(" |");
+            md.append(' ').append(accuracyCell(r -> isFull(r) && r.task().equals(task))).append(" |\n");
         }
         md.append('\n');
         if (separating.isEmpty()) {
@@ -232,7 +242,7 @@ public final class Report {
                 md.append("| ").append(p).append(t.equals(F32) ? "" : " " + t).append(" |");
                 for (int b : budgets) {
                     boolean full = p.equals(PolicyKind.FULL.cliName());
-                    md.append(' ').append(pct(accuracy(inHeadlineTasks().and(r -> r.policy().equals(p) && (full || r.budget() == b) && kvType(r).equals(t))))).append(" |");
+                    md.append(' ').append(accuracyCell(inHeadlineTasks().and(r -> r.policy().equals(p) && (full || r.budget() == b) && kvType(r).equals(t)))).append(" |");
                 }
                 md.append('\n');
             }
@@ -259,7 +269,7 @@ public final class Report {
         md.append("\n|---|").append("---:|".repeat(tasks.size())).append('\n');
         for (Config c : configs()) {
             md.append("| ").append(c.label()).append(" |");
-            for (String t : tasks) md.append(' ').append(pct(accuracy(of(c).and(r -> r.task().equals(t))))).append(" |");
+            for (String t : tasks) md.append(' ').append(accuracyCell(of(c).and(r -> r.task().equals(t)))).append(" |");
             md.append('\n');
         }
         md.append('\n');

@@ -62,12 +62,12 @@ class ReportTest {
         assertEquals(0.1, r.kvRatio(Report.of(new Report.Config("pyramid", 64))), 1e-12);
         String md = r.markdown();
         assertTrue(md.indexOf("Full cache (the ceiling)") < md.indexOf("Accuracy by policy and budget"), "the ceiling comes first");
-        assertTrue(md.contains("| passkey | 100% | 100% | 100% |"), md);
-        assertTrue(md.contains("| vt | 0% | 0% | 0% |"), md);
+        assertTrue(md.contains("| passkey | 100% (61–100) | 100% (61–100) | 100% (76–100) |"), md);
+        assertTrue(md.contains("| vt | 0% (0–79) | 0% (0–79) | 0% (0–66) |"), md);
         assertTrue(md.contains("Too weak with the full cache: vt."), md);
-        assertTrue(md.contains("| pyramid | 33% | 100% |"), md);
-        assertTrue(md.contains("| snapkv | 0% | 50% |"), md);
-        assertTrue(md.contains("| snapkv-64 | 0% | 20% |"), md);
+        assertTrue(md.contains("| pyramid | 33% (14–61) | 100% (76–100) |"), md);
+        assertTrue(md.contains("| snapkv | 0% (0–24) | 50% (25–75) |"), md);
+        assertTrue(md.contains("| snapkv-64 | 0% (0–24) | 20% (2–78) |"), md);
     }
 
     /**
