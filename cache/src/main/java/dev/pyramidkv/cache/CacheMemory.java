@@ -36,8 +36,6 @@ public final class CacheMemory {
     public long allocatedBytes() { return sum(allocated); }
     public long liveKvBytes() { return sum(liveKv); }
     public long livePositionBytes() { return sum(livePositions); }
-    /** Live K + V + positions. */
-    public long liveBytes() { return liveKvBytes() + livePositionBytes(); }
     public long fullEquivalentBytes() { return fullPerLayer * allocated.length; }
     public long scoreStateBytes() { return scoreStateBytes; }
     public int tokensSeen() { return tokensSeen; }

@@ -43,15 +43,6 @@ public final class StagingBuffer {
         return allocate(arena, shape.kvHeads(), contextLength, shape.headDim());
     }
 
-    /**
-     * Returns {@code existing} if it fits {@code kvHeads x maxTokens x headDim}, else a new buffer in
-     * {@code arena} (the old one lives until its own arena closes).
-     */
-    public static StagingBuffer reuseOrAllocate(StagingBuffer existing, Arena arena, int kvHeads, int maxTokens, int headDim) {
-        if (existing != null && existing.kvHeads == kvHeads && existing.headDim == headDim && existing.maxTokens >= maxTokens) return existing;
-        return allocate(arena, kvHeads, maxTokens, headDim);
-    }
-
     public MemorySegment keys() { return keys; }
     public MemorySegment values() { return values; }
     public int kvHeads() { return kvHeads; }

@@ -63,8 +63,6 @@ public record EvalGrid(List<TaskKind> tasks, List<Integer> contextLengths, List<
         return out;
     }
 
-    public int maxContextLength() { return contextLengths.stream().mapToInt(Integer::intValue).max().orElseThrow(); }
-
     public int maxAnswerTokens() { return tasks.stream().mapToInt(TaskKind::maxAnswerTokens).max().orElseThrow(); }
 
     public int window() { return policies.getFirst().window(); }

@@ -86,9 +86,6 @@ public final class Transformer {
         this.prefill = dnnl == null ? null : new DnnlPrefill(model, s, dnnl, prefillWeights, arena, pool.threads());
     }
 
-    /** True if prompts run on oneDNN. */
-    public boolean prefillsOnDnnl() { return prefill != null; }
-
     public LlamaConfig config() { return c; }
 
     public KvCache cache() { return cache; }
