@@ -128,7 +128,7 @@ public final class OpenAiServer implements AutoCloseable {
 
     private void completions(ServerRequest req, ServerResponse res, boolean chat) throws Exception {
         if (closing) throw ApiException.unavailable("the server is shutting down");
-        byte[] body = readBody(req);
+        byte[] body = readBody(req, res);
         CompletionRequest r = CompletionRequest.parse(body, chat, settings.policy(), settings.defaultMaxTokens());
         String model = r.model() == null ? settings.modelId() : r.model();
         if (!model.equals(settings.modelId())) throw ApiException.modelNotFound(model, settings.modelId());
@@ -141,28 +141,39 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     /**
-     * The request body, read within the read timeout. A client that keeps sending past the deadline gets a 408.
-     * One that stops sending blocks the read, which Helidon does not time out: a second later the handler's
-     * virtual thread is interrupted, which closes its socket (how a virtual thread blocked in socket I/O is woken),
-     * so that client is dropped without an answer.
+     * The request body, read within the read timeout, else a 408. A client still sending past the deadline is
+     * answered here. One that stops sending blocks the read, which Helidon does not time out: the timer answers
+     * it, then interrupts the handler's virtual thread, which closes its socket (how a virtual thread blocked in
+     * socket I/O is woken); the handler then finds the answer sent. The lock keeps the two from both answering.
      */
-    private byte[] readBody(ServerRequest req) {
+    private byte[] readBody(ServerRequest req, ServerResponse res) {
         long deadline = System.nanoTime() + settings.readTimeout().toNanos();
         Thread handler = Thread.currentThread();
         Object lock = new Object();
         boolean[] reading = {true};
         ScheduledFuture<?> guard = timer.schedule(() -> {
             synchronized (lock) {
-                if (reading[0]) handler.interrupt();
+                if (!reading[0]) return;
+                reading[0] = false;
+                try {
+                    sendError(res, tooSlow());
+                } catch (RuntimeException gone) {
+                    // the client left: nothing to answer
+                }
+                handler.interrupt();
             }
-        }, settings.readTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        }, settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         byte[] chunk = new byte[16 * 1024];
         try (InputStream in = req.content().inputStream()) {
             for (int n; (n = in.read(chunk)) >= 0; ) {
                 body.write(chunk, 0, n);
-                if (System.nanoTime() > deadline) throw tooSlow();
+                if (System.nanoTime() > deadline) {
+                    stopGuard(lock, reading);
+                    throw tooSlow();
+                }
             }
+            if (!stopGuard(lock, reading)) throw tooSlow();   // the timer answered while the last bytes came
             return body.toByteArray();
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) throw tooSlow();
@@ -171,11 +182,18 @@ public final class OpenAiServer implements AutoCloseable {
             if (Thread.currentThread().isInterrupted()) throw tooSlow();
             throw e;
         } finally {
-            synchronized (lock) {
-                reading[0] = false;
-            }
+            stopGuard(lock, reading);
             guard.cancel(false);
             Thread.interrupted();
+        }
+    }
+
+    /** Ends the timer's watch; false if the timer has already answered. */
+    private static boolean stopGuard(Object lock, boolean[] reading) {
+        synchronized (lock) {
+            boolean wasReading = reading[0];
+            reading[0] = false;
+            return wasReading;
         }
     }
 

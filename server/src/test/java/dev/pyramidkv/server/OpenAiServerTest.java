@@ -161,7 +161,7 @@ class OpenAiServerTest {
     }
 
     @Test
-    void aSlowClientIsAnswered408OrDroppedAndTheServerKeepsServing() throws Exception {
+    void aSlowClientGets408AndTheServerKeepsServing() throws Exception {
         for (boolean trickle : new boolean[] {false, true}) {   // a client that stops sending; one that sends a byte every 300 ms
             try (Socket s = new Socket("127.0.0.1", server.port())) {
                 s.setSoTimeout(20_000);
@@ -185,7 +185,6 @@ class OpenAiServerTest {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 sender.interrupt();
                 assertTrue(seconds < 15, "answered after " + seconds + " s");
-                if (!trickle && reply.isEmpty()) continue;   // a client that sends nothing is dropped (see OpenAiServer.readBody)
                 assertTrue(reply.startsWith("HTTP/1.1 408"), (trickle ? "trickle: " : "stall: ") + reply);
                 assertTrue(reply.contains("\"code\":\"request_timeout\""), reply);
             }
