@@ -175,12 +175,9 @@ public final class OpenAiServer implements AutoCloseable {
             }
             if (!stopGuard(lock, reading)) throw tooSlow();   // the timer answered while the last bytes came
             return body.toByteArray();
-        } catch (IOException e) {
-            if (Thread.currentThread().isInterrupted()) throw tooSlow();
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            if (Thread.currentThread().isInterrupted()) throw tooSlow();
-            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) throw tooSlow();   // the timer answered and woke the read
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         } finally {
             stopGuard(lock, reading);
             guard.cancel(false);

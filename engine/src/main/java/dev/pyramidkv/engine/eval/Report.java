@@ -172,18 +172,21 @@ public final class Report {
 
     /** Mean score of the results that match, NaN if none. */
     public double accuracy(Predicate<EvalResult> which) {
-        Mean m = new Mean();
-        for (EvalResult r : results) if (which.test(r)) m.add(r.score());
-        return m.value();
+        return scores(which).value();
     }
 
     /** The accuracy of the results that match with its 95% Wilson interval, e.g. "62% (48–75)"; "–" if none match. */
     public String accuracyCell(Predicate<EvalResult> which) {
-        Mean m = new Mean();
-        for (EvalResult r : results) if (which.test(r)) m.add(r.score());
+        Mean m = scores(which);
         if (m.n == 0) return "–";
         Wilson w = Wilson.of(m.value(), m.n);
         return String.format(Locale.ROOT, "%.0f%% (%.0f–%.0f)", 100 * m.value(), 100 * w.low(), 100 * w.high());
+    }
+
+    private Mean scores(Predicate<EvalResult> which) {
+        Mean m = new Mean();
+        for (EvalResult r : results) if (which.test(r)) m.add(r.score());
+        return m;
     }
 
     /** Mean live KV bytes after compression of the results that match. */
